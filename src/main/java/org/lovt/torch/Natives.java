@@ -1,0 +1,138 @@
+package org.lovt.torch;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+import org.lovt.LovtException;
+
+/**
+ * Loads libtorch's natives so that no other libtorch on the machine can be mixed in.
+ *
+ * <p>JavaCPP extracts and loads the libraries of a preset one by one. For pytorch it loads {@code libtorch.so}
+ * before it has extracted {@code libtorch_cpu.so}; the dynamic linker then cannot find {@code libtorch_cpu.so}
+ * next to it ({@code RUNPATH=$ORIGIN}) and JavaCPP falls back to {@code System.loadLibrary}, which searches the
+ * system library path. With a system-wide libtorch (Debian's {@code libtorch1.13}) two builds end up in one
+ * process and the first run crashes (libtorch-java.md §9.1). Extracting the whole native folder before the first
+ * load makes every library resolve next to its neighbours. Every entry point of the library calls
+ * {@link #load()} before touching libtorch.
+ */
+public final class Natives {
+    private static final String TORCH_RESOURCE_ROOT = "org/bytedeco/pytorch/";
+    private static volatile boolean loaded;
+    private static volatile Path torchDir;
+
+    private Natives() {}
+
+    /** Extracts the pytorch natives (CPU or GPU build, whichever is on the class path) and loads them; idempotent. */
+    public static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (Natives.class) {
+            if (loaded) {
+                return;
+            }
+            String platform = Loader.getPlatform();
+            String found = null;
+            // The -gpu classifier jar keeps its libraries under "<platform>-gpu/"; prefer it when present.
+            for (String folder : new String[] {platform + "-gpu", platform}) {
+                String dir = TORCH_RESOURCE_ROOT + folder + "/";
+                URL probe = Natives.class.getClassLoader().getResource(dir + "libjnitorch.so");
+                if (probe == null) {
+                    continue;
+                }
+                try {
+                    File[] files = Loader.cacheResources(torch.class, dir);
+                    if (files != null && files.length > 0) {
+                        torchDir = files[0].toPath();
+                    }
+                } catch (IOException e) {
+                    throw new LovtException("cannot extract the libtorch natives (" + dir + ") into the JavaCPP cache "
+                            + cacheDir() + ": " + e.getMessage(), e);
+                }
+                found = folder;
+                break;
+            }
+            if (found == null) {
+                throw new LovtException("no libtorch natives for platform " + platform + " on the class path "
+                        + "(expected org.bytedeco:pytorch with classifier " + platform + " or " + platform + "-gpu)");
+            }
+            if (found.endsWith("-gpu") && System.getProperty("org.bytedeco.javacpp.platform.extension") == null) {
+                System.setProperty("org.bytedeco.javacpp.platform.extension", "-gpu");
+            }
+            try {
+                Loader.load(torch.class);
+            } catch (UnsatisfiedLinkError | ExceptionInInitializerError e) {
+                throw new LovtException("cannot load libtorch from " + torchDir + ": " + e, e);
+            }
+            loaded = true;
+        }
+    }
+
+    /** The folder the libtorch libraries were extracted to (inside the JavaCPP cache). */
+    public static Path torchLibraryDir() {
+        load();
+        return torchDir;
+    }
+
+    /** JavaCPP's native cache directory ({@code org.bytedeco.javacpp.cachedir}, default {@code ~/.javacpp/cache}). */
+    public static Path cacheDir() {
+        try {
+            return Loader.getCacheDir().toPath();
+        } catch (IOException e) {
+            throw new LovtException("cannot determine the JavaCPP cache directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The libtorch version, read from its build configuration (e.g. {@code 2.10.0}). */
+    public static String torchVersion() {
+        load();
+        String config = torch.show_config().getString();
+        int i = config.indexOf("TORCH_VERSION=");
+        if (i < 0) {
+            return "unknown";
+        }
+        int end = i + "TORCH_VERSION=".length();
+        while (end < config.length() && config.charAt(end) != ',' && !Character.isWhitespace(config.charAt(end))) {
+            end++;
+        }
+        return config.substring(i + "TORCH_VERSION=".length(), end);
+    }
+
+    /**
+     * The libtorch and c10 shared objects mapped into this process (from {@code /proc/self/maps}); every one of them
+     * should lie in {@link #torchLibraryDir()}. Empty on systems without {@code /proc}.
+     */
+    public static List<Path> mappedTorchLibraries() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return List.of();
+        }
+        Set<Path> libs = new LinkedHashSet<>();
+        try {
+            for (String line : Files.readAllLines(maps)) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                Path p = Path.of(line.substring(slash).trim());
+                String name = p.getFileName().toString();
+                if (name.startsWith("libtorch") || name.startsWith("libc10") || name.startsWith("libjnitorch")) {
+                    libs.add(p);
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return new ArrayList<>(libs);
+    }
+}
