@@ -1,0 +1,81 @@
+package org.lovt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.lovt.torch.Devices;
+import org.lovt.torch.Natives;
+import org.lovt.torch.Scope;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code lovt doctor}: what this machine offers the library, and whether the native setup is sound. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Show the libtorch version, threads, CUDA availability, native cache and Java version, "
+                + "and check that libtorch was loaded only from its own extracted folder.")
+public final class DoctorCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--no-matmul", description = "Skip the float32 matmul throughput probe.")
+    boolean noMatmul;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        Natives.load();
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        Runtime rt = Runtime.getRuntime();
+        row(out, "lovt", new Main.Version().getVersion()[0].substring(5));
+        row(out, "java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                + System.getProperty("java.home") + ")");
+        row(out, "jvm heap max", (rt.maxMemory() >> 20) + " MiB");
+        row(out, "os / cpus", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + rt.availableProcessors() + " processors visible to the JVM");
+        row(out, "libtorch", Natives.torchVersion() + String.format(" (loaded in %.1f s)", loadSeconds));
+        row(out, "threads", "intra-op " + torch.get_num_threads() + ", inter-op " + torch.get_num_interop_threads());
+        row(out, "backends", "OpenMP " + torch.hasOpenMP() + ", oneDNN " + torch.hasMKLDNN() + ", MKL "
+                + torch.hasMKL() + ", LAPACK " + torch.hasLAPACK());
+        boolean cuda = Devices.cudaAvailable();
+        row(out, "cuda", cuda ? "available, " + Devices.cudaDeviceCount() + " device(s)"
+                : "not available (" + (torch.hasCUDA() ? "no device/driver" : "CPU build of libtorch") + ")");
+        row(out, "default device", Devices.name(Devices.best()));
+        row(out, "native cache", Natives.cacheDir().toString());
+        row(out, "libtorch dir", Natives.torchLibraryDir().toString());
+        List<Path> mapped = Natives.mappedTorchLibraries();
+        Path dir = Natives.torchLibraryDir();
+        List<Path> foreign = mapped.stream().filter(p -> !p.startsWith(dir)).toList();
+        row(out, "isolation", foreign.isEmpty()
+                ? "ok: all " + mapped.size() + " libtorch/c10 libraries mapped from the libtorch dir"
+                : "PROBLEM: libraries from elsewhere are mapped: " + foreign);
+        if (!noMatmul) {
+            row(out, "matmul fp32", String.format("%.1f GFLOP/s (1024x1024x1024, best of 5)", matmulGflops()));
+        }
+        out.flush();
+        return foreign.isEmpty() ? 0 : 1;
+    }
+
+    private static double matmulGflops() {
+        double best = Double.MAX_VALUE;
+        try (Scope s = Scope.open()) {
+            Tensor a = torch.randn(1024, 1024);
+            Tensor b = torch.randn(1024, 1024);
+            a.matmul(b);
+            for (int i = 0; i < 5; i++) {
+                long t = System.nanoTime();
+                a.matmul(b).sum().item_double();
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+        }
+        return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf("%-15s %s%n", key, value);
+    }
+}

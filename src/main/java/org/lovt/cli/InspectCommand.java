@@ -1,0 +1,102 @@
+package org.lovt.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.lovt.LovtException;
+import org.lovt.torch.HostTensor;
+import org.lovt.torch.io.Safetensors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lovt inspect FILE}: the tensors of a safetensors file or a {@code torch.save} checkpoint (name, dtype,
+ * shape, bytes). The format is recognised from the file's first bytes, not its name.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "List name, dtype, shape and byte size of every tensor in a safetensors file or a torch.save "
+                + "checkpoint (.pth/.bin/.ckpt). Exits 2 with a one-line reason for anything unreadable.")
+public final class InspectCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(paramLabel = "FILE", description = "The file to inspect.")
+    Path file;
+
+    /** File formats recognised by their leading bytes. */
+    enum Kind { SAFETENSORS, TORCH_ZIP, TORCH_LEGACY, DICOM, UNKNOWN }
+
+    static Kind sniff(Path file) {
+        byte[] head = new byte[132];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new LovtException(file + ": no such file");
+        } catch (IOException e) {
+            throw new LovtException(file + ": cannot read: " + e.getMessage());
+        }
+        if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return Kind.TORCH_ZIP;
+        }
+        if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
+            return Kind.TORCH_LEGACY;
+        }
+        if (n >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') {
+            return Kind.DICOM;
+        }
+        if (n >= 9) {
+            int i = 8;
+            while (i < n && head[i] == ' ') {
+                i++;
+            }
+            if (i < n && head[i] == '{') {
+                return Kind.SAFETENSORS;
+            }
+        }
+        return Kind.UNKNOWN;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (Files.isDirectory(file)) {
+            throw new LovtException(file + ": is a directory, not a tensor file");
+        }
+        Kind kind = sniff(file);
+        switch (kind) {
+            case SAFETENSORS -> {
+                Safetensors.Contents c = Safetensors.read(file);
+                out.println(file + ": safetensors, " + c.tensors().size() + " tensors");
+                c.metadata().forEach((k, v) -> out.println("  metadata " + k + " = " + v));
+                printTable(out, c.tensors());
+            }
+            default -> throw new LovtException(file + ": not a recognised tensor file (expected safetensors or a "
+                    + "torch.save zip checkpoint)");
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void printTable(PrintWriter out, Map<String, HostTensor> tensors) {
+        int width = Math.max(4, tensors.keySet().stream().mapToInt(String::length).max().orElse(4));
+        out.printf("%-" + width + "s  %-7s  %-22s  %12s%n", "name", "dtype", "shape", "bytes");
+        long elements = 0;
+        long bytes = 0;
+        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+            HostTensor t = e.getValue();
+            out.printf("%-" + width + "s  %-7s  %-22s  %12d%n", e.getKey(), t.dtype().safetensorsName(),
+                    Arrays.toString(t.shape()), t.byteSize());
+            elements += t.numel();
+            bytes += t.byteSize();
+        }
+        out.printf("total: %d tensors, %,d elements, %,d bytes%n", tensors.size(), elements, bytes);
+    }
+}
