@@ -1,0 +1,97 @@
+package org.lovt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lovt.SharedData;
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    /** Result of one in-process CLI run. */
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String c : new String[] {"doctor", "inspect", "help"}) {
+            assertTrue(r.out().contains("  " + c + " "), "help lists " + c + ":\n" + r.out());
+        }
+    }
+
+    @Test
+    void doctorReportsVersionsDeviceAndIsolation() {
+        Run r = run("doctor", "--no-matmul");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("libtorch        2.10.0"), r.out());
+        assertTrue(r.out().contains("java            17"), r.out());
+        assertTrue(r.out().contains("native cache"), r.out());
+        assertTrue(r.out().contains("isolation       ok:"), r.out());
+        assertTrue(r.out().matches("(?s).*cuda\\s+(available|not available).*"), r.out());
+    }
+
+    @Test
+    void inspectListsSafetensorsTensors() {
+        Run r = run("inspect", SharedData.require("fixtures/resnet50-w8/weights.safetensors").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("320 tensors"), r.out());
+        assertTrue(r.out().matches("(?s).*\\nconv1\\.weight\\s+F32\\s+\\[8, 3, 7, 7\\]\\s+4704\\n.*"), r.out());
+        assertTrue(r.out().contains("total: 320 tensors"), r.out());
+    }
+
+    private void assertOneLineFailure(Run r, String expected) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, "one-line reason, got:\n" + r.err());
+        assertTrue(lines[0].startsWith("lovt: ") && lines[0].contains(expected), lines[0]);
+    }
+
+    @Test
+    void inspectFailsCleanlyOnUnreadableFiles() throws IOException {
+        byte[] good = Files.readAllBytes(SharedData.require("fixtures/bert-tiny/model.safetensors"));
+        Path truncated = tmp.resolve("truncated.safetensors");
+        Files.write(truncated, Arrays.copyOf(good, 2000));
+        assertOneLineFailure(run("inspect", truncated.toString()), "exceeds the file");
+
+        Path corrupt = tmp.resolve("corrupt.safetensors");
+        byte[] bad = good.clone();
+        bad[20] = '"';
+        Files.write(corrupt, bad);
+        assertOneLineFailure(run("inspect", corrupt.toString()), "corrupt.safetensors");
+
+        Path text = tmp.resolve("notes.txt");
+        Files.writeString(text, "hello");
+        assertOneLineFailure(run("inspect", text.toString()), "not a recognised tensor file");
+
+        assertOneLineFailure(run("inspect", tmp.resolve("absent.bin").toString()), "no such file");
+        assertOneLineFailure(run("inspect", tmp.toString()), "is a directory");
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, run("no-such-command").code());
+        assertEquals(2, run("inspect").code());
+    }
+}
