@@ -1,10 +1,7 @@
 package org.lovt.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -13,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.lovt.LovtException;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.io.Safetensors;
+import org.lovt.torch.io.TensorFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,47 +28,13 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Parameters(paramLabel = "FILE", description = "The file to inspect.")
     Path file;
 
-    /** File formats recognised by their leading bytes. */
-    enum Kind { SAFETENSORS, TORCH_ZIP, TORCH_LEGACY, DICOM, UNKNOWN }
-
-    static Kind sniff(Path file) {
-        byte[] head = new byte[132];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
-        } catch (NoSuchFileException e) {
-            throw new LovtException(file + ": no such file");
-        } catch (IOException e) {
-            throw new LovtException(file + ": cannot read: " + e.getMessage());
-        }
-        if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return Kind.TORCH_ZIP;
-        }
-        if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
-            return Kind.TORCH_LEGACY;
-        }
-        if (n >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M') {
-            return Kind.DICOM;
-        }
-        if (n >= 9) {
-            int i = 8;
-            while (i < n && head[i] == ' ') {
-                i++;
-            }
-            if (i < n && head[i] == '{') {
-                return Kind.SAFETENSORS;
-            }
-        }
-        return Kind.UNKNOWN;
-    }
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (Files.isDirectory(file)) {
             throw new LovtException(file + ": is a directory, not a tensor file");
         }
-        Kind kind = sniff(file);
+        TensorFiles.Kind kind = TensorFiles.sniff(file);
         switch (kind) {
             case SAFETENSORS -> {
                 Safetensors.Contents c = Safetensors.read(file);
