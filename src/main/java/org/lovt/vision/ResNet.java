@@ -101,15 +101,20 @@ public final class ResNet extends Module {
 
     /** Class logits (B, numClasses): all stages, global average pool, {@code fc}. */
     public Tensor forward(Tensor x) {
+        requireFc();
         return logits(features(x, "conv5").get("conv5"));
     }
 
     /** The classification head on a {@code conv5} map: (B, C, h, w) → average pool → {@code fc} → (B, classes). */
     public Tensor logits(Tensor conv5) {
+        requireFc();
+        return fc.forward(pool(conv5));                                         // (B, numClasses)
+    }
+
+    private void requireFc() {
         if (fc == null) {
             throw new LovtException("this ResNet has no fc layer (num_classes = 0); use features()");
         }
-        return fc.forward(pool(conv5));                                         // (B, numClasses)
     }
 
     /** Global average pool of a feature map, flattened: (B, C, H, W) → (B, C). */
