@@ -44,6 +44,7 @@ public final class DicomDataset {
         return Collections.unmodifiableCollection(elements.values());
     }
 
+    /** Whether the element is present at this level. */
     public boolean contains(int tag) {
         return elements.containsKey(tag);
     }

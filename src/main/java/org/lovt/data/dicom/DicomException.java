@@ -12,10 +12,12 @@ import org.lovt.LovtException;
 public class DicomException extends LovtException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message the file, then what is wrong: {@code "x.dcm: ..."} */
     public DicomException(String message) {
         super(message);
     }
 
+    /** @param message the file, then what is wrong; {@code cause} the lower-level failure */
     public DicomException(String message, Throwable cause) {
         super(message, cause);
     }

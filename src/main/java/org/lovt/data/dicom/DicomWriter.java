@@ -9,16 +9,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.Deflater;
 
 /**
- * A small DICOM Part 10 writer for tests and preparers: a Secondary Capture dataset holding one {@link PixelArray}
- * with its pixel module, in Explicit VR Little Endian (default), Implicit VR Little Endian, Explicit VR Big Endian,
- * Deflated Explicit VR Little Endian or RLE Lossless.
+ * A small DICOM Part 10 writer for tests and preparers: a Secondary Capture dataset holding one image with its
+ * pixel module.
+ *
+ * <ul>
+ *   <li>{@link #toBytes(PixelArray)} encodes the array itself: Explicit VR Little Endian (default), Implicit VR
+ *       Little Endian, Explicit VR Big Endian, Deflated Explicit VR Little Endian or RLE Lossless.</li>
+ *   <li>{@link #toBytes(PixelModule, List)} encapsulates frames that are already compressed (e.g. JPEG bytes from an
+ *       encoder) under any compressed transfer syntax, with or without a Basic Offset Table and optionally split
+ *       into several fragments per frame.</li>
+ * </ul>
  *
  * <pre>{@code
  * byte[] dcm = DicomWriter.create().transferSyntax(TransferSyntax.RLE_LOSSLESS)
@@ -30,14 +39,16 @@ import java.util.zip.Deflater;
 public final class DicomWriter {
     /** Secondary Capture Image Storage. */
     public static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
-    private static final String IMPLEMENTATION_CLASS_UID = uuidUid("org.lovt.data.dicom.DicomWriter".getBytes(
-            StandardCharsets.US_ASCII));
+    private static final String IMPLEMENTATION_CLASS_UID =
+            uuidUid("org.lovt.data.dicom.DicomWriter".getBytes(StandardCharsets.US_ASCII));
+
+    private record Attribute(String vr, String value) {}
 
     private TransferSyntax transferSyntax = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
     private int planarConfiguration;
+    private boolean basicOffsetTable;
+    private int maxFragmentBytes = Integer.MAX_VALUE;
     private final Map<Integer, Attribute> strings = new TreeMap<>(Integer::compareUnsigned);
-
-    private record Attribute(String vr, String value) {}
 
     private DicomWriter() {}
 
@@ -46,13 +57,10 @@ public final class DicomWriter {
         return new DicomWriter();
     }
 
-    /**
-     * One of Implicit/Explicit VR Little Endian, Explicit VR Big Endian, Deflated Explicit VR Little Endian, RLE
-     * Lossless.
-     */
+    /** The transfer syntax to write (any known one; which {@code toBytes} accepts it is checked there). */
     public DicomWriter transferSyntax(TransferSyntax ts) {
-        if (ts.codec() != TransferSyntax.Codec.NATIVE && ts.codec() != TransferSyntax.Codec.RLE) {
-            throw new DicomException("DicomWriter cannot write transfer syntax " + ts);
+        if (!ts.isKnown()) {
+            throw new DicomException("DicomWriter cannot write unknown transfer syntax " + ts.uid());
         }
         this.transferSyntax = ts;
         return this;
@@ -67,16 +75,32 @@ public final class DicomWriter {
         return this;
     }
 
-    /** An extra text attribute (e.g. {@code Tags.PATIENT_ID, "LO", "p1"}); pixel-module tags are written from the array. */
+    /** Whether encapsulated Pixel Data get a filled Basic Offset Table (default: empty, as most encoders write). */
+    public DicomWriter basicOffsetTable(boolean write) {
+        this.basicOffsetTable = write;
+        return this;
+    }
+
+    /** Splits each encapsulated frame into fragments of at most this many bytes (even; default: one fragment). */
+    public DicomWriter maxFragmentBytes(int bytes) {
+        if (bytes < 2 || bytes % 2 != 0) {
+            throw new DicomException("fragment size must be even and at least 2, not " + bytes);
+        }
+        this.maxFragmentBytes = bytes;
+        return this;
+    }
+
+    /** An extra text attribute (e.g. {@code Tags.PATIENT_ID, "LO", "p1"}); pixel-module tags come from the image. */
     public DicomWriter string(int tag, String vr, String value) {
-        if ((tag >>> 16) == 0x0002 || (tag >>> 16) == 0x0028 || (tag >>> 16) == 0x7FE0) {
+        int group = tag >>> 16;
+        if (group == 0x0002 || group == 0x0028 || group == 0x7FE0 || group == 0xFFFE) {
             throw new DicomException("DicomWriter writes " + Tags.format(tag) + " itself");
         }
         strings.put(tag, new Attribute(vr, value));
         return this;
     }
 
-    /** Writes the file atomically (a temporary file beside it, then a rename). */
+    /** Writes {@link #toBytes(PixelArray)} atomically (a temporary file beside it, then a rename). */
     public void write(Path path, PixelArray pixels) {
         byte[] bytes = toBytes(pixels);
         Path abs = path.toAbsolutePath();
@@ -89,10 +113,19 @@ public final class DicomWriter {
         }
     }
 
-    /** The complete Part 10 file. */
+    /**
+     * The complete Part 10 file holding {@code pixels}, encoded in a native transfer syntax or RLE Lossless.
+     *
+     * @throws DicomException for other transfer syntaxes, YBR_FULL_422 (whose subsampling would lose data) and
+     *                        Bits Allocated 1 in RLE
+     */
     public byte[] toBytes(PixelArray pixels) {
         PixelModule m = pixels.module();
         TransferSyntax ts = transferSyntax;
+        if (ts.codec() != TransferSyntax.Codec.NATIVE && ts.codec() != TransferSyntax.Codec.RLE) {
+            throw new DicomException("DicomWriter cannot encode pixels as " + ts
+                    + "; encode the frames yourself and use toBytes(PixelModule, List<byte[]>)");
+        }
         if (m.photometricInterpretation().equals("YBR_FULL_422")) {
             throw new DicomException("DicomWriter cannot write YBR_FULL_422 (its chroma subsampling is lossy);"
                     + " write the upsampled array as YBR_FULL");
@@ -100,45 +133,66 @@ public final class DicomWriter {
         if (ts.codec() == TransferSyntax.Codec.RLE && m.bitsAllocated() == 1) {
             throw new DicomException("DicomWriter cannot write Bits Allocated 1 as RLE Lossless");
         }
-        String sopInstance = uuidUid(digest(pixels.bytes(), ts.uid()));
-        Encoder ds = new Encoder(ts.explicitVr(), !ts.littleEndian());
-        Map<Integer, byte[]> out = new TreeMap<>(Integer::compareUnsigned);
-        ds.text(out, Tags.SOP_CLASS_UID, "UI", SECONDARY_CAPTURE);
-        ds.text(out, Tags.SOP_INSTANCE_UID, "UI", sopInstance);
-        ds.text(out, Tags.MODALITY, "CS", "OT");
-        for (Map.Entry<Integer, Attribute> e : strings.entrySet()) {
-            ds.text(out, e.getKey(), e.getValue().vr(), e.getValue().value());
+        Encoder enc = new Encoder(ts.explicitVr(), !ts.littleEndian());
+        byte[] pixelData = ts.codec() == TransferSyntax.Codec.RLE
+                ? enc.encapsulated(rleFrames(pixels), false, Integer.MAX_VALUE)
+                : enc.nativePixelData(pixels, planarConfiguration);
+        int planar = ts.codec() == TransferSyntax.Codec.RLE ? 0 : planarConfiguration;
+        return assemble(m, planar, pixelData, digest(pixels.bytes(), ts.uid()));
+    }
+
+    /**
+     * The complete Part 10 file whose Pixel Data encapsulate {@code frames} as they are (one list entry per frame)
+     * under the writer's compressed transfer syntax; the module must describe what they decode to.
+     *
+     * @throws DicomException when the transfer syntax is not a compressed one or the frame count differs
+     */
+    public byte[] toBytes(PixelModule module, List<byte[]> frames) {
+        TransferSyntax ts = transferSyntax;
+        if (!ts.encapsulated()) {
+            throw new DicomException("transfer syntax " + ts + " does not encapsulate compressed frames");
         }
-        ds.us(out, Tags.SAMPLES_PER_PIXEL, m.samplesPerPixel());
-        ds.text(out, Tags.PHOTOMETRIC_INTERPRETATION, "CS", m.photometricInterpretation());
+        if (frames.size() != module.numberOfFrames()) {
+            throw new DicomException(frames.size() + " frames for a module of " + module.numberOfFrames());
+        }
+        Encoder enc = new Encoder(true, false);
+        byte[] pixelData = enc.encapsulated(frames.toArray(new byte[0][]), basicOffsetTable, maxFragmentBytes);
+        return assemble(module, 0, pixelData, digest(pixelData, ts.uid()));
+    }
+
+    private byte[] assemble(PixelModule m, int planar, byte[] pixelData, byte[] contentDigest) {
+        TransferSyntax ts = transferSyntax;
+        String sopInstance = uuidUid(contentDigest);
+        Encoder enc = new Encoder(ts.explicitVr(), !ts.littleEndian());
+        Map<Integer, byte[]> out = new TreeMap<>(Integer::compareUnsigned);
+        enc.text(out, Tags.SOP_CLASS_UID, "UI", SECONDARY_CAPTURE);
+        enc.text(out, Tags.SOP_INSTANCE_UID, "UI", sopInstance);
+        enc.text(out, Tags.MODALITY, "CS", "OT");
+        for (Map.Entry<Integer, Attribute> e : strings.entrySet()) {
+            enc.text(out, e.getKey(), e.getValue().vr(), e.getValue().value());
+        }
+        enc.us(out, Tags.SAMPLES_PER_PIXEL, m.samplesPerPixel());
+        enc.text(out, Tags.PHOTOMETRIC_INTERPRETATION, "CS", m.photometricInterpretation());
         if (m.samplesPerPixel() > 1) {
-            ds.us(out, Tags.PLANAR_CONFIGURATION, ts.codec() == TransferSyntax.Codec.RLE ? 0 : planarConfiguration);
+            enc.us(out, Tags.PLANAR_CONFIGURATION, planar);
         }
         if (m.numberOfFramesPresent()) {
-            ds.text(out, Tags.NUMBER_OF_FRAMES, "IS", String.valueOf(m.numberOfFrames()));
+            enc.text(out, Tags.NUMBER_OF_FRAMES, "IS", String.valueOf(m.numberOfFrames()));
         }
-        ds.us(out, Tags.ROWS, m.rows());
-        ds.us(out, Tags.COLUMNS, m.columns());
-        ds.us(out, Tags.BITS_ALLOCATED, m.bitsAllocated());
-        ds.us(out, Tags.BITS_STORED, m.bitsStored());
-        ds.us(out, Tags.HIGH_BIT, m.highBit());
-        ds.us(out, Tags.PIXEL_REPRESENTATION, m.pixelRepresentation());
+        enc.us(out, Tags.ROWS, m.rows());
+        enc.us(out, Tags.COLUMNS, m.columns());
+        enc.us(out, Tags.BITS_ALLOCATED, m.bitsAllocated());
+        enc.us(out, Tags.BITS_STORED, m.bitsStored());
+        enc.us(out, Tags.HIGH_BIT, m.highBit());
+        enc.us(out, Tags.PIXEL_REPRESENTATION, m.pixelRepresentation());
         if (m.rescaleIntercept() != null) {
-            ds.text(out, Tags.RESCALE_INTERCEPT, "DS", decimalString(m.rescaleIntercept()));
+            enc.text(out, Tags.RESCALE_INTERCEPT, "DS", decimalString(m.rescaleIntercept()));
         }
         if (m.rescaleSlope() != null) {
-            ds.text(out, Tags.RESCALE_SLOPE, "DS", decimalString(m.rescaleSlope()));
+            enc.text(out, Tags.RESCALE_SLOPE, "DS", decimalString(m.rescaleSlope()));
         }
-        if (ts.codec() == TransferSyntax.Codec.RLE) {
-            out.put(Tags.PIXEL_DATA, ds.encapsulated(Tags.PIXEL_DATA, rleFrames(pixels)));
-        } else {
-            out.put(Tags.PIXEL_DATA, ds.pixelData(pixels, planarConfiguration));
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] e : out.values()) {
-            body.writeBytes(e);
-        }
-        byte[] dataset = body.toByteArray();
+        out.put(Tags.PIXEL_DATA, pixelData);
+        byte[] dataset = concat(out);
         if (ts.deflated()) {
             dataset = deflate(dataset);
         }
@@ -150,19 +204,25 @@ public final class DicomWriter {
         metaEnc.text(meta, Tags.MEDIA_STORAGE_SOP_INSTANCE_UID, "UI", sopInstance);
         metaEnc.text(meta, Tags.TRANSFER_SYNTAX_UID, "UI", ts.uid());
         metaEnc.text(meta, Tags.IMPLEMENTATION_CLASS_UID, "UI", IMPLEMENTATION_CLASS_UID);
-        ByteArrayOutputStream metaBody = new ByteArrayOutputStream();
-        for (byte[] e : meta.values()) {
-            metaBody.writeBytes(e);
-        }
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        byte[] metaBody = concat(meta);
+        Map<Integer, byte[]> groupLength = new TreeMap<>();
+        metaEnc.ul(groupLength, Tags.FILE_META_GROUP_LENGTH, metaBody.length);
+
+        ByteArrayOutputStream file = new ByteArrayOutputStream(132 + metaBody.length + dataset.length + 12);
         file.writeBytes(new byte[128]);
         file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
-        Map<Integer, byte[]> groupLength = new TreeMap<>();
-        metaEnc.ul(groupLength, Tags.FILE_META_GROUP_LENGTH, metaBody.size());
         file.writeBytes(groupLength.get(Tags.FILE_META_GROUP_LENGTH));
-        file.writeBytes(metaBody.toByteArray());
+        file.writeBytes(metaBody);
         file.writeBytes(dataset);
         return file.toByteArray();
+    }
+
+    private static byte[] concat(Map<Integer, byte[]> elements) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] e : elements.values()) {
+            o.writeBytes(e);
+        }
+        return o.toByteArray();
     }
 
     private static byte[][] rleFrames(PixelArray px) {
@@ -179,7 +239,7 @@ public final class DicomWriter {
     }
 
     private static byte[] deflate(byte[] data) {
-        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true); // raw deflate, PS3.5 §A.5
         try {
             d.setInput(data);
             d.finish();
@@ -223,10 +283,9 @@ public final class DicomWriter {
     /** {@code 2.25.<decimal of a name-based UUID>} (PS3.5 §B.2): a valid UID without a registered root. */
     private static String uuidUid(byte[] seed) {
         UUID u = UUID.nameUUIDFromBytes(seed);
-        BigInteger hi = BigInteger.valueOf(u.getMostSignificantBits()).and(BigInteger.ONE.shiftLeft(64).subtract(
-                BigInteger.ONE));
-        BigInteger lo = BigInteger.valueOf(u.getLeastSignificantBits()).and(BigInteger.ONE.shiftLeft(64).subtract(
-                BigInteger.ONE));
+        BigInteger mask = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        BigInteger hi = BigInteger.valueOf(u.getMostSignificantBits()).and(mask);
+        BigInteger lo = BigInteger.valueOf(u.getLeastSignificantBits()).and(mask);
         return "2.25." + hi.shiftLeft(64).or(lo);
     }
 
@@ -244,7 +303,7 @@ public final class DicomWriter {
             byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
             if (v.length % 2 != 0) {
                 v = Arrays.copyOf(v, v.length + 1);
-                v[v.length - 1] = (byte) (vr.equals("UI") ? 0 : ' ');
+                v[v.length - 1] = (byte) (vr.equals("UI") ? 0 : ' '); // PS3.5 §6.2: UI pads with NUL
             }
             raw(out, tag, vr, v);
         }
@@ -258,17 +317,20 @@ public final class DicomWriter {
         }
 
         void raw(Map<Integer, byte[]> out, int tag, String vr, byte[] value) {
-            out.put(tag, element(tag, vr, value, value.length));
+            ByteArrayOutputStream o = new ByteArrayOutputStream(value.length + 12);
+            o.writeBytes(header(tag, vr, value.length));
+            o.writeBytes(value);
+            out.put(tag, o.toByteArray());
         }
 
-        byte[] pixelData(PixelArray px, int planar) {
+        byte[] nativePixelData(PixelArray px, int planar) {
             PixelModule m = px.module();
             byte[] v = px.bytes();
             int itemSize = m.dtype().itemSize();
             if (m.bitsAllocated() == 1) {
                 byte[] packed = new byte[(v.length + 7) / 8];
                 for (int i = 0; i < v.length; i++) {
-                    packed[i >>> 3] |= (byte) ((v[i] & 1) << (i & 7));
+                    packed[i >>> 3] |= (byte) ((v[i] & 1) << (i & 7)); // first pixel in the lowest bit
                 }
                 v = packed;
             } else {
@@ -282,17 +344,38 @@ public final class DicomWriter {
             if (v.length % 2 != 0) {
                 v = Arrays.copyOf(v, v.length + 1);
             }
-            String vr = m.bitsAllocated() <= 8 ? "OB" : "OW";
-            return element(Tags.PIXEL_DATA, vr, v, v.length);
+            Map<Integer, byte[]> one = new TreeMap<>();
+            raw(one, Tags.PIXEL_DATA, m.bitsAllocated() <= 8 ? "OB" : "OW", v);
+            return one.get(Tags.PIXEL_DATA);
         }
 
-        byte[] encapsulated(int tag, byte[][] frames) {
+        /** Encapsulated Pixel Data (PS3.5 §A.4): offset table item, fragments, sequence delimitation. */
+        byte[] encapsulated(byte[][] frames, boolean offsetTable, int maxFragment) {
+            List<byte[]> fragments = new ArrayList<>();
+            long[] offsets = new long[frames.length];
+            long position = 0;
+            for (int f = 0; f < frames.length; f++) {
+                offsets[f] = position;
+                byte[] frame = frames[f].length % 2 == 0 ? frames[f] : Arrays.copyOf(frames[f], frames[f].length + 1);
+                int at = 0;
+                do {
+                    int end = (int) Math.min(frame.length, (long) at + maxFragment);
+                    fragments.add(Arrays.copyOfRange(frame, at, end));
+                    position += 8 + end - at;
+                    at = end;
+                } while (at < frame.length);
+            }
             ByteArrayOutputStream o = new ByteArrayOutputStream();
-            o.writeBytes(header(tag, "OB", 0xFFFFFFFFL));
-            o.writeBytes(itemHeader(Tags.ITEM, 0)); // empty Basic Offset Table
-            for (byte[] f : frames) {
-                o.writeBytes(itemHeader(Tags.ITEM, f.length));
-                o.writeBytes(f);
+            o.writeBytes(header(Tags.PIXEL_DATA, "OB", 0xFFFFFFFFL));
+            o.writeBytes(itemHeader(Tags.ITEM, offsetTable ? 4L * frames.length : 0));
+            if (offsetTable) {
+                for (long off : offsets) {
+                    o.writeBytes(number(off, 4));
+                }
+            }
+            for (byte[] fragment : fragments) {
+                o.writeBytes(itemHeader(Tags.ITEM, fragment.length));
+                o.writeBytes(fragment);
             }
             o.writeBytes(itemHeader(Tags.SEQUENCE_DELIMITATION, 0));
             return o.toByteArray();
@@ -315,21 +398,13 @@ public final class DicomWriter {
             return out;
         }
 
-        private byte[] element(int tag, String vr, byte[] value, long length) {
-            ByteArrayOutputStream o = new ByteArrayOutputStream(value.length + 12);
-            o.writeBytes(header(tag, vr, length));
-            o.writeBytes(value);
-            return o.toByteArray();
-        }
-
         private byte[] header(int tag, String vr, long length) {
             ByteArrayOutputStream o = new ByteArrayOutputStream(12);
             o.writeBytes(number(tag >>> 16, 2));
             o.writeBytes(number(tag & 0xFFFF, 2));
-            boolean longForm = DatasetParser.LONG_VRS.contains(vr);
             if (!explicit) {
                 o.writeBytes(number(length, 4));
-            } else if (longForm) {
+            } else if (DatasetParser.LONG_VRS.contains(vr)) {
                 o.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
                 o.writeBytes(new byte[2]);
                 o.writeBytes(number(length, 4));

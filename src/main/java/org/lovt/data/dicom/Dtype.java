@@ -29,6 +29,7 @@ public enum Dtype {
         return itemSize;
     }
 
+    /** Whether the type is two's complement signed. */
     public boolean signed() {
         return signed;
     }

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Groups the fragments of encapsulated Pixel Data into frames (PS3.5 §A.4), the way pydicom 2.3.1's
- * {@code generate_pixel_data_frame} does: one frame takes every fragment; otherwise the Basic Offset Table decides;
- * without one, one fragment per frame; with more fragments than frames, JPEG frames end at a fragment that ends
- * with an EOI marker.
+ * Groups the fragments of encapsulated Pixel Data into frames (PS3.5 §A.4). Like pydicom 2.3.1, one frame takes
+ * every fragment and as many fragments as frames give one fragment per frame (whatever the Basic Offset Table says).
+ * Where pydicom 2.3.1 would then misread the data, that is with more fragments than frames, this reader follows
+ * the Basic Offset Table, or without one ends each JPEG frame at a fragment ending with an EOI marker (as later
+ * pydicom versions do).
  */
 final class EncapsulatedFrames {
     private EncapsulatedFrames() {}
@@ -24,12 +25,12 @@ final class EncapsulatedFrames {
         List<List<Fragment>> groups = new ArrayList<>();
         if (frames == 1) {
             groups.add(fragments);
-        } else if (bot.length() > 0) {
-            groups = byOffsetTable(b, bot, fragments, frames, src);
         } else if (fragments.size() == frames) {
             for (Fragment f : fragments) {
                 groups.add(List.of(f));
             }
+        } else if (bot.length() > 0) {
+            groups = byOffsetTable(b, bot, fragments, frames, src);
         } else if (jpeg && fragments.size() > frames) {
             List<Fragment> current = new ArrayList<>();
             for (Fragment f : fragments) {

@@ -35,7 +35,6 @@ final class JpegDecoder {
         }
         int frameBytes = rows * cols * samples;
         byte[] out = new byte[(int) ((long) frameBytes * frames.size())];
-        boolean keepLibjpegRgb = false;
         for (int fi = 0; fi < frames.size(); fi++) {
             String what = src + ": JPEG frame " + fi;
             byte[] jpeg = frames.get(fi);
@@ -45,11 +44,9 @@ final class JpegDecoder {
                         + " components, but the pixel module says " + cols + " x " + rows + " with " + samples
                         + " samples per pixel");
             }
-            if (samples == 3) {
-                keepLibjpegRgb = m.photometricInterpretation().equals("RGB") && h.adobeTransform() > 0;
-                if (!keepLibjpegRgb) {
-                    jpeg = h.withoutColorTransform(jpeg);
-                }
+            boolean libjpegConvertsToRgb = m.photometricInterpretation().equals("RGB") && h.adobeTransform() > 0;
+            if (samples == 3 && !libjpegConvertsToRgb) {
+                jpeg = h.withoutColorTransform(jpeg);
             }
             decodeInto(jpeg, rows, cols, samples, out, fi * frameBytes, what);
         }

@@ -34,21 +34,24 @@ final class NativePixels {
                         + " bytes) doesn't match the expected length (" + padded + " bytes) for "
                         + PixelDecoder.describe(m) + "; Pixel Data at offset " + pd.offset());
             }
-            warnings.add("The pixel data length is odd and misses a padding byte.");
+            warnings.add("The odd length pixel data is missing a trailing padding byte");
         } else if (actual > padded) {
-            warnings.add("The length of the pixel data in the dataset (" + actual + " bytes) indicates it contains"
-                    + " excess padding. " + (actual - expected) + " bytes will be removed from the end of the data");
+            long ybrFull = expected / 2 * 3 + expected / 2 * 3 % 2;
+            if (ybr422 && actual >= ybrFull) {
+                warnings.add("The Photometric Interpretation of the dataset is YBR_FULL_422, however the length of"
+                        + " the pixel data (" + actual + " bytes) is a third larger than expected (" + expected
+                        + " bytes) which indicates that this may be incorrect. You may need to change the"
+                        + " Photometric Interpretation to the correct value.");
+            } else {
+                warnings.add("The length of the pixel data in the dataset (" + actual + " bytes) indicates it"
+                        + " contains excess padding. " + (actual - expected) + " bytes will be removed from the end"
+                        + " of the data");
+            }
         }
         int off = pd.valueOffset();
         byte[] raw = Arrays.copyOfRange(pd.stream(), off, off + (int) expected);
-        if (pd.bigEndian()) {
-            if (bits == 1) {
-                if (pd.vr().equals("OW")) {
-                    swap(raw, 2); // packed bits in big endian OW were byte-swapped as 16-bit words
-                }
-            } else {
-                swap(raw, itemSize);
-            }
+        if (pd.bigEndian() && bits > 1) {
+            swap(raw, itemSize); // packed bits (Bits Allocated 1) are read as bytes, as pydicom 2.3.1 does
         }
         byte[] out;
         if (bits == 1) {

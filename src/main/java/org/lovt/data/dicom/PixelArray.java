@@ -43,10 +43,12 @@ public final class PixelArray {
         this.warnings = List.copyOf(warnings);
     }
 
+    /** The pixel module the values follow (photometric interpretation, rescale, bits). */
     public PixelModule module() {
         return module;
     }
 
+    /** The element type. */
     public Dtype dtype() {
         return dtype;
     }
@@ -56,18 +58,22 @@ public final class PixelArray {
         return module.shape();
     }
 
+    /** Number of frames (1 when the array has no frame axis). */
     public int frames() {
         return module.numberOfFrames();
     }
 
+    /** Rows. */
     public int rows() {
         return module.rows();
     }
 
+    /** Columns. */
     public int columns() {
         return module.columns();
     }
 
+    /** Samples per pixel. */
     public int samples() {
         return module.samplesPerPixel();
     }

@@ -29,6 +29,7 @@ public record PixelModule(int rows, int columns, int samplesPerPixel, int bitsAl
     private static final Set<String> THREE_SAMPLES = Set.of("RGB", "YBR_FULL", "YBR_FULL_422", "YBR_PARTIAL_422",
             "YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT", "HSV");
 
+    /** Validates the combination; {@link #of(DicomDataset)} gives the same checks with the file name. */
     public PixelModule {
         String problem = problem(rows, columns, samplesPerPixel, bitsAllocated, bitsStored, highBit,
                 pixelRepresentation, photometricInterpretation, planarConfiguration, numberOfFrames);

@@ -121,7 +121,9 @@ class DicomWriterTest {
         PixelArray ybr422 = DicomFile.read(ReferenceSet.entry("SC_ybr_full_422_uncompressed.dcm").path()).pixels();
         DicomException e = assertThrows(DicomException.class, () -> DicomWriter.create().toBytes(ybr422));
         assertTrue(e.getMessage().contains("YBR_FULL_422"));
-        assertThrows(DicomException.class, () -> DicomWriter.create().transferSyntax(TransferSyntax.JPEG_BASELINE));
+        assertThrows(DicomException.class,
+                () -> DicomWriter.create().transferSyntax(TransferSyntax.JPEG_BASELINE).toBytes(ybr422));
+        assertThrows(DicomException.class, () -> DicomWriter.create().transferSyntax(TransferSyntax.of("1.2.3")));
         assertThrows(DicomException.class, () -> DicomWriter.create().string(Tags.ROWS, "US", "1"));
         assertThrows(DicomException.class, () -> new PixelArray(PixelModule.of(2, 2, 1, 8, 0, "MONOCHROME2"),
                 new byte[3]));
