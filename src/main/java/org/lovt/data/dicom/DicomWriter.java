@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -133,7 +131,7 @@ public final class DicomWriter {
         if (ts.codec() == TransferSyntax.Codec.RLE && m.bitsAllocated() == 1) {
             throw new DicomException("DicomWriter cannot write Bits Allocated 1 as RLE Lossless");
         }
-        Encoder enc = new Encoder(ts.explicitVr(), !ts.littleEndian());
+        ElementEncoder enc = new ElementEncoder(ts.explicitVr(), !ts.littleEndian());
         byte[] pixelData = ts.codec() == TransferSyntax.Codec.RLE
                 ? enc.encapsulated(rleFrames(pixels), false, Integer.MAX_VALUE)
                 : enc.nativePixelData(pixels, planarConfiguration);
@@ -155,7 +153,7 @@ public final class DicomWriter {
         if (frames.size() != module.numberOfFrames()) {
             throw new DicomException(frames.size() + " frames for a module of " + module.numberOfFrames());
         }
-        Encoder enc = new Encoder(true, false);
+        ElementEncoder enc = new ElementEncoder(true, false);
         byte[] pixelData = enc.encapsulated(frames.toArray(new byte[0][]), basicOffsetTable, maxFragmentBytes);
         return assemble(module, 0, pixelData, digest(pixelData, ts.uid()));
     }
@@ -163,7 +161,7 @@ public final class DicomWriter {
     private byte[] assemble(PixelModule m, int planar, byte[] pixelData, byte[] contentDigest) {
         TransferSyntax ts = transferSyntax;
         String sopInstance = uuidUid(contentDigest);
-        Encoder enc = new Encoder(ts.explicitVr(), !ts.littleEndian());
+        ElementEncoder enc = new ElementEncoder(ts.explicitVr(), !ts.littleEndian());
         Map<Integer, byte[]> out = new TreeMap<>(Integer::compareUnsigned);
         enc.text(out, Tags.SOP_CLASS_UID, "UI", SECONDARY_CAPTURE);
         enc.text(out, Tags.SOP_INSTANCE_UID, "UI", sopInstance);
@@ -197,7 +195,7 @@ public final class DicomWriter {
             dataset = deflate(dataset);
         }
 
-        Encoder metaEnc = new Encoder(true, false);
+        ElementEncoder metaEnc = new ElementEncoder(true, false);
         Map<Integer, byte[]> meta = new TreeMap<>(Integer::compareUnsigned);
         metaEnc.raw(meta, Tags.FILE_META_VERSION, "OB", new byte[] {0, 1});
         metaEnc.text(meta, Tags.MEDIA_STORAGE_SOP_CLASS_UID, "UI", SECONDARY_CAPTURE);
@@ -287,153 +285,5 @@ public final class DicomWriter {
         BigInteger hi = BigInteger.valueOf(u.getMostSignificantBits()).and(mask);
         BigInteger lo = BigInteger.valueOf(u.getLeastSignificantBits()).and(mask);
         return "2.25." + hi.shiftLeft(64).or(lo);
-    }
-
-    /** Element encoding for one transfer syntax; each call stores the encoded element under its tag. */
-    private static final class Encoder {
-        private final boolean explicit;
-        private final boolean bigEndian;
-
-        Encoder(boolean explicit, boolean bigEndian) {
-            this.explicit = explicit;
-            this.bigEndian = bigEndian;
-        }
-
-        void text(Map<Integer, byte[]> out, int tag, String vr, String value) {
-            byte[] v = value.getBytes(StandardCharsets.ISO_8859_1);
-            if (v.length % 2 != 0) {
-                v = Arrays.copyOf(v, v.length + 1);
-                v[v.length - 1] = (byte) (vr.equals("UI") ? 0 : ' '); // PS3.5 §6.2: UI pads with NUL
-            }
-            raw(out, tag, vr, v);
-        }
-
-        void us(Map<Integer, byte[]> out, int tag, int value) {
-            raw(out, tag, "US", number(value, 2));
-        }
-
-        void ul(Map<Integer, byte[]> out, int tag, long value) {
-            raw(out, tag, "UL", number(value, 4));
-        }
-
-        void raw(Map<Integer, byte[]> out, int tag, String vr, byte[] value) {
-            ByteArrayOutputStream o = new ByteArrayOutputStream(value.length + 12);
-            o.writeBytes(header(tag, vr, value.length));
-            o.writeBytes(value);
-            out.put(tag, o.toByteArray());
-        }
-
-        byte[] nativePixelData(PixelArray px, int planar) {
-            PixelModule m = px.module();
-            byte[] v = px.bytes();
-            int itemSize = m.dtype().itemSize();
-            if (m.bitsAllocated() == 1) {
-                byte[] packed = new byte[(v.length + 7) / 8];
-                for (int i = 0; i < v.length; i++) {
-                    packed[i >>> 3] |= (byte) ((v[i] & 1) << (i & 7)); // first pixel in the lowest bit
-                }
-                v = packed;
-            } else {
-                if (m.samplesPerPixel() > 1 && planar == 1) {
-                    v = toPlanar(v, m, itemSize);
-                }
-                if (bigEndian) {
-                    NativePixels.swap(v, itemSize);
-                }
-            }
-            if (v.length % 2 != 0) {
-                v = Arrays.copyOf(v, v.length + 1);
-            }
-            Map<Integer, byte[]> one = new TreeMap<>();
-            raw(one, Tags.PIXEL_DATA, m.bitsAllocated() <= 8 ? "OB" : "OW", v);
-            return one.get(Tags.PIXEL_DATA);
-        }
-
-        /** Encapsulated Pixel Data (PS3.5 §A.4): offset table item, fragments, sequence delimitation. */
-        byte[] encapsulated(byte[][] frames, boolean offsetTable, int maxFragment) {
-            List<byte[]> fragments = new ArrayList<>();
-            long[] offsets = new long[frames.length];
-            long position = 0;
-            for (int f = 0; f < frames.length; f++) {
-                offsets[f] = position;
-                byte[] frame = frames[f].length % 2 == 0 ? frames[f] : Arrays.copyOf(frames[f], frames[f].length + 1);
-                int at = 0;
-                do {
-                    int end = (int) Math.min(frame.length, (long) at + maxFragment);
-                    fragments.add(Arrays.copyOfRange(frame, at, end));
-                    position += 8 + end - at;
-                    at = end;
-                } while (at < frame.length);
-            }
-            ByteArrayOutputStream o = new ByteArrayOutputStream();
-            o.writeBytes(header(Tags.PIXEL_DATA, "OB", 0xFFFFFFFFL));
-            o.writeBytes(itemHeader(Tags.ITEM, offsetTable ? 4L * frames.length : 0));
-            if (offsetTable) {
-                for (long off : offsets) {
-                    o.writeBytes(number(off, 4));
-                }
-            }
-            for (byte[] fragment : fragments) {
-                o.writeBytes(itemHeader(Tags.ITEM, fragment.length));
-                o.writeBytes(fragment);
-            }
-            o.writeBytes(itemHeader(Tags.SEQUENCE_DELIMITATION, 0));
-            return o.toByteArray();
-        }
-
-        private static byte[] toPlanar(byte[] interleaved, PixelModule m, int itemSize) {
-            int pixels = m.rows() * m.columns();
-            int samples = m.samplesPerPixel();
-            int frameBytes = pixels * samples * itemSize;
-            byte[] out = new byte[interleaved.length];
-            for (int f = 0; f < m.numberOfFrames(); f++) {
-                int base = f * frameBytes;
-                for (int s = 0; s < samples; s++) {
-                    for (int p = 0; p < pixels; p++) {
-                        System.arraycopy(interleaved, base + (p * samples + s) * itemSize, out,
-                                base + (s * pixels + p) * itemSize, itemSize);
-                    }
-                }
-            }
-            return out;
-        }
-
-        private byte[] header(int tag, String vr, long length) {
-            ByteArrayOutputStream o = new ByteArrayOutputStream(12);
-            o.writeBytes(number(tag >>> 16, 2));
-            o.writeBytes(number(tag & 0xFFFF, 2));
-            if (!explicit) {
-                o.writeBytes(number(length, 4));
-            } else if (DatasetParser.LONG_VRS.contains(vr)) {
-                o.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
-                o.writeBytes(new byte[2]);
-                o.writeBytes(number(length, 4));
-            } else {
-                if (length > 0xFFFF) {
-                    throw new DicomException(Tags.format(tag) + " value of " + length + " bytes is too long for VR "
-                            + vr);
-                }
-                o.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
-                o.writeBytes(number(length, 2));
-            }
-            return o.toByteArray();
-        }
-
-        private byte[] itemHeader(int tag, long length) {
-            ByteArrayOutputStream o = new ByteArrayOutputStream(8);
-            o.writeBytes(number(tag >>> 16, 2));
-            o.writeBytes(number(tag & 0xFFFF, 2));
-            o.writeBytes(number(length, 4));
-            return o.toByteArray();
-        }
-
-        private byte[] number(long v, int size) {
-            byte[] b = new byte[size];
-            for (int i = 0; i < size; i++) {
-                int shift = bigEndian ? 8 * (size - 1 - i) : 8 * i;
-                b[i] = (byte) (v >>> shift);
-            }
-            return b;
-        }
     }
 }
