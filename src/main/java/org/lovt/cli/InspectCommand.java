@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.lovt.LovtException;
+import org.lovt.data.dicom.DicomInspect;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.io.Safetensors;
 import org.lovt.torch.io.TensorFiles;
@@ -20,13 +22,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List name, dtype, shape and byte size of every tensor in a safetensors file or a torch.save "
-                + "checkpoint (.pth/.bin/.ckpt). Exits 2 with a one-line reason for anything unreadable.")
+                + "checkpoint (.pth/.bin/.ckpt); for a DICOM file, its pixel-module tags and the decoded array's "
+                + "shape, dtype, min, max and sha256 (pydicom's pixel_array convention). Exits 2 with a one-line "
+                + "reason for anything unreadable.")
 public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Parameters(paramLabel = "FILE", description = "The file to inspect.")
     Path file;
+
+    private static final String PIXELS_NOT_DECODED = "pixels: not decoded: ";
 
     @Override
     public Integer call() {
@@ -42,8 +48,18 @@ public final class InspectCommand implements Callable<Integer> {
                 c.metadata().forEach((k, v) -> out.println("  metadata " + k + " = " + v));
                 printTable(out, c.tensors());
             }
-            default -> throw new LovtException(file + ": not a recognised tensor file (expected safetensors or a "
-                    + "torch.save zip checkpoint)");
+            case DICOM -> {
+                List<String> lines = DicomInspect.describe(file);
+                lines.forEach(out::println);
+                String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+                if (last.startsWith(PIXELS_NOT_DECODED)) {
+                    // The header was readable but the image is not: still a failure to read the file.
+                    out.flush();
+                    throw new LovtException(last.substring(PIXELS_NOT_DECODED.length()));
+                }
+            }
+            default -> throw new LovtException(file + ": not a recognised file (expected safetensors, a torch.save "
+                    + "checkpoint or DICOM)");
         }
         out.flush();
         return 0;

@@ -61,6 +61,23 @@ class CliTest {
         assertTrue(r.out().contains("total: 320 tensors"), r.out());
     }
 
+    @Test
+    void inspectDescribesDicomLikePydicom() throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                SharedData.require("data/dicom/CT_small.json").toFile());
+        Run r = run("inspect", SharedData.require("data/dicom/CT_small.dcm").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sha256: " + json.get("sha256").asText()), r.out());
+        assertTrue(r.out().contains("shape: [128, 128]") && r.out().contains("dtype: int16"), r.out());
+        assertTrue(r.out().contains("photometric interpretation (0028,0004): MONOCHROME2"), r.out());
+
+        assertOneLineFailure(run("inspect", SharedData.require("data/dicom/MR_truncated.dcm").toString()),
+                "only 8130 remain in the file");
+        Run j2k = run("inspect", SharedData.require("data/dicom/MR_small_jp2klossless.dcm").toString());
+        assertOneLineFailure(new Run(j2k.code(), "", j2k.err()), "unsupported transfer syntax");
+        assertTrue(j2k.out().contains("rows (0028,0010): 64"), "the readable header is still shown");
+    }
+
     private void assertOneLineFailure(Run r, String expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         String[] lines = r.err().strip().split("\n");
