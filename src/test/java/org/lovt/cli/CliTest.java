@@ -100,7 +100,7 @@ class CliTest {
 
         Path text = tmp.resolve("notes.txt");
         Files.writeString(text, "hello");
-        assertOneLineFailure(run("inspect", text.toString()), "not a recognised tensor file");
+        assertOneLineFailure(run("inspect", text.toString()), "not a recognised file");
 
         assertOneLineFailure(run("inspect", tmp.resolve("absent.bin").toString()), "no such file");
         assertOneLineFailure(run("inspect", tmp.toString()), "is a directory");
