@@ -33,8 +33,12 @@ public final class AttentionPool extends Module {
         }
         this.numHeads = numHeads;
         Module attention = register_module("attention", new Module());
-        inProjWeight = attention.register_parameter("in_proj_weight", torch.empty(3 * d, d));
-        inProjBias = attention.register_parameter("in_proj_bias", torch.zeros(3 * d));
+        // Keep our own handles: register_parameter returns a reference into the module's parameter vector, which
+        // dangles once the next registration grows that vector (a crash seen in testing).
+        inProjWeight = torch.empty(3 * d, d);
+        inProjBias = torch.zeros(3 * d);
+        attention.register_parameter("in_proj_weight", inProjWeight);
+        attention.register_parameter("in_proj_bias", inProjBias);
         outProj = attention.register_module("out_proj", new LinearImpl(new LinearOptions(d, d)));
         // nn.MultiheadAttention._reset_parameters: xavier-uniform in_proj, zero biases; out_proj weight keeps
         // Linear's default kaiming-uniform.

@@ -63,7 +63,7 @@ class AlignmentMathParityTest {
             err /= Math.max(e.abs().max().item_double(), 1e-30);
         }
         if (!(err <= tol)) {
-            failures.put(name, String.valueOf(err));
+            failures.put(name, err + " (max ours " + a.abs().max().item_double() + ", ref " + e.abs().max().item_double() + ")");
         }
     }
 
@@ -139,9 +139,27 @@ class AlignmentMathParityTest {
             check(failures, "grad.yl_a", ylA.grad(), io.tensor("grad.yl_a"), 1e-4, true);
             check(failures, "grad.yl_b", ylB.grad(), io.tensor("grad.yl_b"), 1e-4, true);
             StateDict sd = StateDict.of(m);
+            // Biases directly before a BatchNorm have analytically zero gradients; their reference values are
+            // float noise (1e-9..2e-5 against gradients up to 3.9), so they are compared with the file's largest
+            // gradient as the scale instead of their own maximum.
+            double largest = 0;
+            for (String name : io.tensors().keySet()) {
+                if (name.startsWith("grad.")) {
+                    largest = Math.max(largest, Tensors.fromHost(io.tensor(name)).abs().max().item_double());
+                }
+            }
             for (String name : io.tensors().keySet()) {
                 if (name.startsWith("grad.model_") || name.startsWith("grad.ll_")) {
-                    check(failures, name, sd.get(name.substring(5)).grad(), io.tensor(name), 1e-4, true);
+                    Tensor ours = sd.get(name.substring(5)).grad();
+                    double refMax = Tensors.fromHost(io.tensor(name)).abs().max().item_double();
+                    if (refMax < 1e-4 * largest) {
+                        double err = ours.sub(Tensors.fromHost(io.tensor(name))).abs().max().item_double();
+                        if (!(err <= 1e-4 * largest)) {
+                            failures.put(name, "numerically-zero gradient differs by " + err);
+                        }
+                    } else {
+                        check(failures, name, ours, io.tensor(name), 1e-4, true);
+                    }
                 } else if (name.startsWith("after_train.")) {
                     check(failures, name, sd.get(name.substring(12)), io.tensor(name), 1e-4, true);
                 }
