@@ -24,6 +24,14 @@ final class FileSource implements Closeable {
     private final MappedByteBuffer whole;
 
     FileSource(Path path) {
+        this(path, true);
+    }
+
+    /**
+     * @param mapWhole map the whole file once when it is below 2 GiB; false forces one mapping per slice, the path
+     *     that files above 2 GiB always take (so that tests can exercise it without such a file)
+     */
+    FileSource(Path path, boolean mapWhole) {
         this.path = path;
         try {
             this.channel = FileChannel.open(path, StandardOpenOption.READ);
@@ -32,7 +40,8 @@ final class FileSource implements Closeable {
         }
         try {
             this.size = channel.size();
-            this.whole = size <= Integer.MAX_VALUE ? channel.map(FileChannel.MapMode.READ_ONLY, 0, size) : null;
+            this.whole = mapWhole && size <= Integer.MAX_VALUE
+                    ? channel.map(FileChannel.MapMode.READ_ONLY, 0, size) : null;
         } catch (IOException e) {
             closeQuietly();
             throw new CheckpointFormatException(path, "cannot map file: " + e, e);

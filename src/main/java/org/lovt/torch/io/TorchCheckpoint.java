@@ -151,23 +151,29 @@ public final class TorchCheckpoint {
      */
     public static TorchCheckpoint read(Path file, Options options) {
         try (FileSource src = new FileSource(file)) {
-            long copyLimit = options.maxCopyBytes() >= 0 ? options.maxCopyBytes()
-                    : saturatedAdd(saturatedMul(src.size(), 4), 64L << 20);
-            if (ZipArchive.looksLikeZip(src)) {
-                return readZip(src, options, copyLimit);
-            }
-            if (startsWith(src, LEGACY_PREFIX)) {
-                return readLegacy(src, options, copyLimit);
-            }
-            if (src.size() >= 262 && new String(src.read(257, 5, "tar header"), StandardCharsets.ISO_8859_1)
-                    .equals("ustar")) {
-                throw new CheckpointFormatException(file, "tar archive: the torch.save format of PyTorch 0.1-0.3"
-                        + " is not supported; load and re-save it with a newer PyTorch");
-            }
-            throw new CheckpointFormatException(file, "not a torch.save checkpoint (neither a zip archive nor the"
-                    + " legacy pickle format; the file starts with " + hex(src.read(0, (int) Math.min(8,
-                    src.size()), "file header")) + ")");
+            return read(src, options);
         }
+    }
+
+    /** Reads from an open source; {@link #read(Path, Options)} opens and closes it. */
+    static TorchCheckpoint read(FileSource src, Options options) {
+        Path file = src.path();
+        long copyLimit = options.maxCopyBytes() >= 0 ? options.maxCopyBytes()
+                : saturatedAdd(saturatedMul(src.size(), 4), 64L << 20);
+        if (ZipArchive.looksLikeZip(src)) {
+            return readZip(src, options, copyLimit);
+        }
+        if (startsWith(src, LEGACY_PREFIX)) {
+            return readLegacy(src, options, copyLimit);
+        }
+        if (src.size() >= 262 && new String(src.read(257, 5, "tar header"), StandardCharsets.ISO_8859_1)
+                .equals("ustar")) {
+            throw new CheckpointFormatException(file, "tar archive: the torch.save format of PyTorch 0.1-0.3"
+                    + " is not supported; load and re-save it with a newer PyTorch");
+        }
+        throw new CheckpointFormatException(file, "not a torch.save checkpoint (neither a zip archive nor the"
+                + " legacy pickle format; the file starts with " + hex(src.read(0, (int) Math.min(8,
+                src.size()), "file header")) + ")");
     }
 
     /** Reads a checkpoint with {@link Options#defaults()} and returns its {@link #stateDict()}. */

@@ -71,6 +71,21 @@ class TorchCheckpointFixtureTest {
         }
     }
 
+    /** Files above 2 GiB cannot be mapped whole; the per-record mapping they use gives the same tensors. */
+    @Test
+    void perRecordMappingAsForFilesAbove2GiB() throws Exception {
+        Path pth = SharedData.require("fixtures/resnet50-w8/weights.pth");
+        LinkedHashMap<String, HostTensor> whole = TorchCheckpoint.loadStateDict(pth);
+        LinkedHashMap<String, HostTensor> regions;
+        try (FileSource src = new FileSource(pth, false)) {
+            regions = TorchCheckpoint.read(src, TorchCheckpoint.Options.defaults()).stateDict();
+        }
+        assertEquals(whole.keySet(), regions.keySet());
+        for (Map.Entry<String, HostTensor> e : whole.entrySet()) {
+            assertTrue(regions.get(e.getKey()).contentEquals(e.getValue()), e.getKey());
+        }
+    }
+
     /**
      * The test-only pickle writer reproduces PyTorch's own data.pkl byte for byte, which is what makes the
      * synthetic checkpoints of the other tests trustworthy stand-ins for real ones.
