@@ -13,6 +13,7 @@ import org.lovt.data.dicom.DicomInspect;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.io.Safetensors;
 import org.lovt.torch.io.TensorFiles;
+import org.lovt.torch.io.TorchCheckpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,11 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Parameters(paramLabel = "FILE", description = "The file to inspect.")
     Path file;
 
+    @CommandLine.Option(names = "--lenient", description = "For torch.save files: keep objects of classes other "
+            + "than tensors and containers (e.g. a Lightning checkpoint's hyper-parameters) as inert placeholders "
+            + "instead of refusing the file. Code-executing globals are refused even then.")
+    boolean lenient;
+
     private static final String PIXELS_NOT_DECODED = "pixels: not decoded: ";
 
     @Override
@@ -47,6 +53,18 @@ public final class InspectCommand implements Callable<Integer> {
                 out.println(file + ": safetensors, " + c.tensors().size() + " tensors");
                 c.metadata().forEach((k, v) -> out.println("  metadata " + k + " = " + v));
                 printTable(out, c.tensors());
+            }
+            case TORCH_ZIP, TORCH_LEGACY -> {
+                TorchCheckpoint ckpt = TorchCheckpoint.read(file,
+                        TorchCheckpoint.Options.defaults().lenient(lenient));
+                Map<String, HostTensor> sd = ckpt.stateDict();
+                out.println(file + ": torch.save checkpoint (" + ckpt.format().toString().toLowerCase() + "), "
+                        + sd.size() + " tensors in its state dict");
+                if (!ckpt.placeholders().isEmpty()) {
+                    out.println("  " + ckpt.placeholders().size() + " non-tensor object(s) of other classes were "
+                            + "kept as inert placeholders (--lenient)");
+                }
+                printTable(out, sd);
             }
             case DICOM -> {
                 List<String> lines = DicomInspect.describe(file);

@@ -40,6 +40,23 @@ class VerifyCommandTest {
         assertTrue(r.out().contains("7 passed, 0 failed"), r.out());
     }
 
+    @Test
+    void torchSaveCheckpointsVerifyToo() throws Exception {
+        CliTest.Run r = CliTest.run("verify", "resnet", "--weights", SharedData.require(RESNET + "weights.pth")
+                .toString(), "--io", SharedData.require(RESNET + "io.safetensors").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("177 passed, 0 failed"), r.out());
+        // A Bio_ClinicalBERT-style folder: only pytorch_model.bin (bert. prefix, gamma/beta, pre-training heads).
+        Path dir = Files.createDirectories(tmp.resolve("bert-bin"));
+        for (String f : new String[] {"config.json", "pytorch_model.bin"}) {
+            Files.copy(SharedData.require(BERT + f), dir.resolve(f));
+        }
+        r = CliTest.run("verify", "bert", "--model-dir", dir.toString(), "--io",
+                SharedData.require(BERT + "io.safetensors").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("7 passed, 0 failed"), r.out());
+    }
+
     /** A copy of the weights with one value of one tensor changed by {@code delta}. */
     private Path perturbed(String key, float delta) {
         Map<String, HostTensor> w = new LinkedHashMap<>(

@@ -52,6 +52,26 @@ class BertModelTest {
     }
 
     @Test
+    void oldStyleCheckpointLoadsToTheSameWeightsAndReportsIgnoredHeads() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("bert-bin"));
+        for (String f : new String[] {"config.json", "pytorch_model.bin"}) {
+            Files.copy(SharedData.require("fixtures/bert-tiny/" + f), dir.resolve(f));
+        }
+        try (Scope s = Scope.open()) {
+            BertCheckpoints.Loaded fromBin = BertCheckpoints.load(dir);
+            BertCheckpoints.Loaded fromSafetensors = BertCheckpoints.load(SharedData.require("fixtures/bert-tiny"));
+            assertTrue(fromBin.weights().toString().endsWith("pytorch_model.bin"));
+            assertTrue(fromBin.ignored().contains("cls.predictions.bias"), fromBin.ignored().toString());
+            assertTrue(fromBin.report().missing().isEmpty());
+            StateDict a = StateDict.of(fromBin.model());
+            StateDict b = StateDict.of(fromSafetensors.model());
+            for (String n : a.names()) {
+                assertEquals(0.0, a.get(n).sub(b.get(n)).abs().max().item_double(), 0.0, n);
+            }
+        }
+    }
+
+    @Test
     void remappingHandlesOldCheckpointNames() {
         assertEquals("embeddings.LayerNorm.weight", BertCheckpoints.toBertModelKey("bert.embeddings.LayerNorm.gamma"));
         assertEquals("encoder.layer.3.output.LayerNorm.bias",

@@ -53,6 +53,7 @@ public final class TensorFiles {
     public static Map<String, HostTensor> read(Path file) {
         return switch (sniff(file)) {
             case SAFETENSORS -> Safetensors.read(file).tensors();
+            case TORCH_ZIP, TORCH_LEGACY -> TorchCheckpoint.loadStateDict(file);
             default -> throw new LovtException(file + ": not a recognised weights file (expected safetensors or a "
                     + "torch.save checkpoint)");
         };
