@@ -13,6 +13,7 @@ import java.util.Map;
 public final class Check {
     private Check() {}
 
+    /** {@code value}, which must not be null. */
     public static <T> T notNull(String key, T value) {
         if (value == null) {
             throw new InvalidValueException(key, "must be set (got null)");
@@ -20,6 +21,7 @@ public final class Check {
         return value;
     }
 
+    /** {@code value}, which must be {@code > 0}. */
     public static int positive(String key, int value) {
         if (value <= 0) {
             throw new InvalidValueException(key, "must be > 0, got " + value);
@@ -27,6 +29,7 @@ public final class Check {
         return value;
     }
 
+    /** {@code value}, which must be finite and {@code > 0}. */
     public static double positive(String key, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new InvalidValueException(key, "must be a finite number > 0, got " + value);
@@ -34,6 +37,7 @@ public final class Check {
         return value;
     }
 
+    /** {@code value}, which must be {@code >= 0}. */
     public static int nonNegative(String key, int value) {
         if (value < 0) {
             throw new InvalidValueException(key, "must be >= 0, got " + value);
@@ -41,6 +45,7 @@ public final class Check {
         return value;
     }
 
+    /** {@code value}, which must be finite and {@code >= 0}. */
     public static double nonNegative(String key, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new InvalidValueException(key, "must be a finite number >= 0, got " + value);
@@ -83,6 +88,7 @@ public final class Check {
         return r;
     }
 
+    /** {@code value}, which must be one of {@code allowed}. */
     public static String oneOf(String key, String value, Collection<String> allowed) {
         notNull(key, value);
         if (!allowed.contains(value)) {
@@ -91,6 +97,7 @@ public final class Check {
         return value;
     }
 
+    /** Fails with {@code problem} unless {@code condition} holds. */
     public static void that(boolean condition, String key, String problem) {
         if (!condition) {
             throw new InvalidValueException(key, problem);

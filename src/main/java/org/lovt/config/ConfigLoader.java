@@ -111,7 +111,7 @@ public final class ConfigLoader {
         return userConfigFile;
     }
 
-    private Node.MapNode userTree() {
+    private synchronized Node.MapNode userTree() {
         if (userTree == null) {
             Source src = Source.of(userConfigFile.toString());
             UserConfig bound = UserConfig.load(userConfigFile);
@@ -154,6 +154,7 @@ public final class ConfigLoader {
             return this;
         }
 
+        /** A loader with these options; fails if the config directory does not exist. */
         public ConfigLoader build() {
             return new ConfigLoader(this);
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +29,7 @@ public final class ConfigYaml {
 
     private static final ObjectMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    // "1e-4" or "12" as strings must stay strings when read back.
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .stringQuotingChecker(new RoundTripQuoting())
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .build())
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -41,6 +41,28 @@ public final class ConfigYaml {
             .build();
 
     private ConfigYaml() {}
+
+    /**
+     * Quotes every string that would not read back as the same string: Jackson's own check misses YAML 1.1 forms
+     * such as {@code 1e-4}, {@code yes} or Hydra's {@code ???}, so the reader used for loading decides.
+     */
+    private static final class RoundTripQuoting extends StringQuotingChecker.Default {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean needToQuoteValue(String value) {
+            return super.needToQuoteValue(value) || !readsBackAsString(value);
+        }
+
+        private static boolean readsBackAsString(String value) {
+            try {
+                Node n = YamlReader.read(value, "quoting check");
+                return n instanceof Node.ValueNode v && !v.isMissing() && value.equals(v.value());
+            } catch (ConfigException e) {
+                return false;
+            }
+        }
+    }
 
     /** The shared mapper (thread-safe once configured). */
     static ObjectMapper mapper() {

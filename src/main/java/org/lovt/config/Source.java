@@ -22,10 +22,6 @@ public record Source(String origin, int line) {
         return new Source(origin, 0);
     }
 
-    Source atLine(int newLine) {
-        return new Source(origin, newLine);
-    }
-
     @Override
     public String toString() {
         return line > 0 ? origin + ":" + line : origin;

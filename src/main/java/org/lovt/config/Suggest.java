@@ -20,7 +20,24 @@ final class Suggest {
             }
         }
         int limit = Math.max(2, name.length() / 3);
-        return best != null && bestDist <= limit ? Optional.of(best) : Optional.empty();
+        if (best != null && bestDist <= limit) {
+            return Optional.of(best);
+        }
+        // A truncated name ("resnet50attention" for "resnet50attention_imagenet") is far in edit distance.
+        if (name.length() >= 4) {
+            String only = null;
+            for (String c : candidates) {
+                String lc = c.toLowerCase(Locale.ROOT);
+                if (lc.startsWith(lower) || lower.startsWith(lc) && lc.length() >= 4) {
+                    if (only != null) {
+                        return Optional.empty(); // ambiguous: better no hint than a wrong one
+                    }
+                    only = c;
+                }
+            }
+            return Optional.ofNullable(only);
+        }
+        return Optional.empty();
     }
 
     /** {@code " (did you mean 'x'?)"} or the empty string. */

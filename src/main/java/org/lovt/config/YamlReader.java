@@ -36,7 +36,7 @@ final class YamlReader {
             if (first == null) {
                 return new Node.MapNode(new Source(origin, 1));
             }
-            Node node = readValue(p, origin);
+            Node node = readValue(p, origin, null);
             if (p.nextToken() != null) {
                 throw ConfigException.at(source(p, origin), null, "malformed YAML: more than one document");
             }
@@ -84,23 +84,31 @@ final class YamlReader {
         return null;
     }
 
-    private static Node readValue(JsonParser p, String origin) throws IOException {
+    /**
+     * @param keySource for a value under a map key, where the key was written: block maps and lists have no start
+     *                  token of their own, so their errors point at the key line instead of their first entry
+     */
+    private static Node readValue(JsonParser p, String origin, Source keySource) throws IOException {
         JsonToken t = p.currentToken();
         Source src = source(p, origin);
+        if (keySource != null && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+            src = keySource;
+        }
         switch (t) {
             case START_OBJECT -> {
                 Node.MapNode m = new Node.MapNode(src);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
+                    Source keySrc = source(p, origin);
                     p.nextToken();
-                    m.put(key, readValue(p, origin));
+                    m.put(key, readValue(p, origin, keySrc));
                 }
                 return m;
             }
             case START_ARRAY -> {
                 Node.ListNode l = new Node.ListNode(src);
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.items().add(readValue(p, origin));
+                    l.items().add(readValue(p, origin, null));
                 }
                 return l;
             }
