@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.lovt.verify.BertVerifier;
 import org.lovt.verify.Comparison;
+import org.lovt.verify.LovtHeadsVerifier;
 import org.lovt.verify.ResNetVerifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Compare the project's models with reference outputs computed by PyTorch (exit 0 only when "
                 + "all are within tolerance).",
-        subcommands = {VerifyCommand.Resnet.class, VerifyCommand.Bert.class})
+        subcommands = {VerifyCommand.Resnet.class, VerifyCommand.Bert.class, VerifyCommand.LovtHeads.class})
 public final class VerifyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -84,6 +85,32 @@ public final class VerifyCommand implements Runnable {
         @Override
         public Integer call() {
             return report(spec.commandLine().getOut(), BertVerifier.verify(modelDir, io));
+        }
+    }
+
+    @Command(name = "lovt-heads", mixinStandardHelpOptions = true,
+            description = "LoVT's alignment part (attention pools, heads, cross-attention, losses) in train mode on "
+                    + "given encoder outputs: intermediates, losses, metrics, gradients, BatchNorm statistics.")
+    static final class LovtHeads implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Option(names = "--params", required = true, paramLabel = "P",
+                description = "Parameters with the original LightningModule names minus the backbones (safetensors).")
+        Path params;
+
+        @CommandLine.Option(names = "--io", required = true, paramLabel = "IO",
+                description = "input.yl_a, input.yl_b, input.sentence_mask and the reference tensors (safetensors).")
+        Path io;
+
+        @CommandLine.Option(names = "--experiment", defaultValue = "LoVT_100", paramLabel = "NAME",
+                description = "Experiment config giving the settings (sizes are read from the tensors). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        String experiment;
+
+        @Override
+        public Integer call() {
+            return report(spec.commandLine().getOut(), LovtHeadsVerifier.verify(params, io, experiment));
         }
     }
 }

@@ -34,11 +34,19 @@ public final class CrossAttention extends Module {
         }
     }
 
-    /** zl_a (B, Na, d), zl_b (B, Nb, d), mask_b (B, Nb) bool or null. */
+    /** Both directions: zl_a (B, Na, d), zl_b (B, Nb, d), mask_b (B, Nb) bool or null. */
     public Output forward(Tensor zlA, Tensor zlB, Tensor maskB) {
+        return forward(zlA, zlB, maskB, true, true);
+    }
+
+    /**
+     * Only the requested directions go through the output norm (and update its running statistics): the original
+     * computes b2a only for a scan-local objective and a2b only for a report-local one. Others are null.
+     */
+    public Output forward(Tensor zlA, Tensor zlB, Tensor maskB, boolean b2a, boolean a2b) {
         Tensor[] r = TorchScript.lovt("cross_attention", zlA, zlB, maskB, key.weight(), key.bias(), value.weight(),
                 value.bias(), output.weight(), output.bias(), temperature);
-        return new Output(normed(r[0]), normed(r[1]), r[2], r[3]);
+        return new Output(b2a ? normed(r[0]) : null, a2b ? normed(r[1]) : null, r[2], r[3]);
     }
 
     private Tensor normed(Tensor x) {                                          // (B, N, d), BN over B·N
