@@ -8,3 +8,4 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck disable=SC2086
 exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*" \
   org.lovt.bench.PeakFractions "$@"
+# The native-graph comparison: java -cp ... org.openjdk.jmh.Main GraphsVsJava
