@@ -30,16 +30,29 @@ public final class LovtModels {
                 ReportEncoder.withoutLanguageModel(config.encoderB(), dB));
     }
 
+    /**
+     * Loads an original LoVT Lightning checkpoint ({@code .ckpt}) or one written by this project into a model with
+     * the same config. Every model parameter and buffer must be present; entries the model does not have (the
+     * online evaluators' heads, for instance) are returned. Objects of other classes in the checkpoint (its
+     * hyper-parameters) are skipped as inert placeholders; code-executing content is refused.
+     */
+    public static List<String> loadCheckpoint(LovtModel model, java.nio.file.Path checkpoint) {
+        java.util.Map<String, org.lovt.torch.HostTensor> sd = org.lovt.torch.io.TorchCheckpoint.read(checkpoint,
+                org.lovt.torch.io.TorchCheckpoint.Options.defaults().lenient(true)).stateDict();
+        org.lovt.torch.StateDict.LoadReport r = org.lovt.torch.StateDict.fromHost(sd).loadInto(model, false);
+        if (!r.missing().isEmpty()) {
+            throw new LovtException(checkpoint + ": " + r.missing().size() + " model entries are missing, e.g. "
+                    + r.missing().subList(0, Math.min(5, r.missing().size())));
+        }
+        return r.unexpected();
+    }
+
     /** The {@code pretrain_model} of a shipped experiment ({@code LoVT_100}, {@code ablation/no_spatial}, ...). */
     public static BiModalModelConfig experiment(String name, List<String> overrides) {
         List<String> all = new java.util.ArrayList<>();
         all.add("+experiment=" + name);
         all.addAll(overrides);
-        try {
-            return ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, all)
-                    .bind(PreTrainExperimentConfig.class).pretrainModel();
-        } catch (LovtException e) {
-            throw e;
-        }
+        return ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, all)
+                .bind(PreTrainExperimentConfig.class).pretrainModel();
     }
 }

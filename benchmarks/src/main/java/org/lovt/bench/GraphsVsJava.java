@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
@@ -46,9 +47,14 @@ public class GraphsVsJava {
     private AttentionPool pool;
     private Tensor regions;
 
+    /** TorchScript's graph executor optimisations (profiling, fusion): on by default in libtorch. */
+    @Param({"true", "false"})
+    public boolean optimize;
+
     @Setup
     public void setup() {
         Natives.load();
+        torch.setGraphExecutorOptimize(optimize);
         torch.manual_seed(0);
         zl = torch.randn(32, 49, 512).requires_grad_(true);
         zlAtt = torch.randn(32, 49, 512).requires_grad_(true);
