@@ -1,0 +1,21 @@
+package org.lovt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code lovt prepare <dataset> SRC_DIR [--out DIR]}: turns a data set as distributed into the prepared layout the
+ * library trains and evaluates on. Each data set is its own subcommand class.
+ */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = "Prepare a data set from its published format (images, reports or masks, splits, statistics).",
+        subcommands = {})
+public final class PrepareCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
