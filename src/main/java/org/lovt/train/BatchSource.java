@@ -1,0 +1,21 @@
+package org.lovt.train;
+
+import java.util.Iterator;
+
+/**
+ * Batches of one split, reproducible: the batches of an epoch depend only on the run seed, the epoch and the batch
+ * index (order, augmentation), so a resumed run sees exactly the batches an uninterrupted one would.
+ */
+public interface BatchSource extends AutoCloseable {
+    /** Number of batches per epoch. */
+    long batchesPerEpoch();
+
+    /** Number of samples per epoch (after dropping an incomplete last batch, if the source does). */
+    long samplesPerEpoch();
+
+    /** The batches of {@code epoch} (0-based), starting at batch {@code start}. */
+    Iterator<PretrainBatch> epoch(int epoch, long start);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,169 @@
+package org.lovt.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OutputArchive;
+import org.lovt.LovtException;
+import org.lovt.torch.StateDict;
+import org.lovt.torch.io.Safetensors;
+import org.lovt.util.AtomicFiles;
+
+/**
+ * Checkpoints of a run: each one a folder ({@code model.safetensors}, {@code optimizer.pt}, {@code state.json})
+ * written under a temporary name and renamed when complete, and small pointer files {@code last} and {@code best}
+ * naming the current ones (replaced atomically). A kill at any moment leaves the previous checkpoints intact and
+ * the pointers on complete folders. Folders no pointer names are removed after a save.
+ */
+public final class Checkpoints {
+    public static final String LAST = "last";
+    public static final String BEST = "best";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    public Checkpoints(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Writes a checkpoint folder {@code name} and points the given pointers at it. */
+    public Path save(String name, Module model, Optimizer optimizer, TrainState state, String... pointers) {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve(".tmp-" + name);
+        try {
+            Files.createDirectories(dir);
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            Safetensors.write(tmp.resolve("model.safetensors"), StateDict.of(model).toHost(),
+                    Map.of("format", "pt", "producer", "lovt-jvm"));
+            OutputArchive archive = new OutputArchive();
+            optimizer.save(archive);
+            archive.save_to(tmp.resolve("optimizer.pt").toString());
+            AtomicFiles.writeString(tmp.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(toJson(state)));
+            deleteTree(target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            for (String p : pointers) {
+                AtomicFiles.writeString(dir.resolve(p), name + "\n");
+            }
+            prune();
+            return target;
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // the original error matters more
+            }
+            throw new LovtException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The checkpoint folder a pointer names, if any. */
+    public Optional<Path> resolve(String pointer) {
+        Path p = dir.resolve(pointer);
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        try {
+            Path ckpt = dir.resolve(Files.readString(p).strip());
+            if (!Files.isRegularFile(ckpt.resolve("state.json"))) {
+                throw new LovtException(p + " names " + ckpt + ", which is not a complete checkpoint");
+            }
+            return Optional.of(ckpt);
+        } catch (IOException e) {
+            throw new LovtException("cannot read checkpoint pointer " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a checkpoint into a model and optimizer of the same configuration; returns its training state. */
+    public static TrainState load(Path ckpt, Module model, Optimizer optimizer) {
+        StateDict.LoadReport r = StateDict.fromHost(Safetensors.read(ckpt.resolve("model.safetensors")).tensors())
+                .loadInto(model, true);
+        if (optimizer != null) {
+            InputArchive archive = new InputArchive();
+            archive.load_from(ckpt.resolve("optimizer.pt").toString());
+            optimizer.load(archive);
+        }
+        try {
+            return fromJson(JSON.readTree(ckpt.resolve("state.json").toFile()));
+        } catch (IOException e) {
+            throw new LovtException(ckpt.resolve("state.json") + ": " + e.getMessage(), e);
+        }
+    }
+
+    static ObjectNode toJson(TrainState s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("epoch", s.epoch()).put("batch", s.batch()).put("micro_steps", s.microSteps())
+                .put("optimizer_steps", s.optimizerSteps()).put("best_epoch", s.bestEpoch())
+                .put("bad_epochs", s.badEpochs());
+        putDouble(n, "best", s.best());
+        putDouble(n, "stop_best", s.stopBest());
+        ObjectNode sched = n.putObject("schedule");
+        s.schedule().forEach((k, v) -> putDouble(sched, k, v));
+        return n;
+    }
+
+    static TrainState fromJson(JsonNode n) {
+        Map<String, Double> sched = new LinkedHashMap<>();
+        n.path("schedule").fields().forEachRemaining(e -> sched.put(e.getKey(), getDouble(e.getValue())));
+        return new TrainState(n.get("epoch").asInt(), n.get("batch").asLong(), n.get("micro_steps").asLong(),
+                n.get("optimizer_steps").asLong(), getDouble(n.get("best")), n.get("best_epoch").asInt(),
+                getDouble(n.get("stop_best")), n.get("bad_epochs").asInt(), sched);
+    }
+
+    /** JSON has no infinities: they are written as strings. */
+    private static void putDouble(ObjectNode n, String k, double v) {
+        if (Double.isFinite(v)) {
+            n.put(k, v);
+        } else {
+            n.put(k, Double.toString(v));
+        }
+    }
+
+    private static double getDouble(JsonNode v) {
+        return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+    }
+
+    private void prune() throws IOException {
+        Set<Path> keep = new HashSet<>();
+        resolve(LAST).ifPresent(keep::add);
+        resolve(BEST).ifPresent(keep::add);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                if (Files.isDirectory(p) && !keep.contains(p) && !p.getFileName().toString().startsWith(".")) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.lovt.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lovt.config.ConfigLoader;
+import org.lovt.model.LovtModel;
+import org.lovt.model.ReportEncoder;
+import org.lovt.model.ScanEncoder;
+import org.lovt.text.BertConfig;
+import org.lovt.text.ReportPacker;
+import org.lovt.text.WordPieceTokenizer;
+import org.lovt.vision.ResNetConfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The training loop on a tiny LoVT: accumulation, checkpoints, exact resume, early stopping, NaN guard. */
+class PretrainerTest {
+    static WordPieceTokenizer tok;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void tokenizer() {
+        List<String> vocab = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ","));
+        for (String s : SyntheticBatches.SENTENCES) {
+            for (String w : s.replaceAll("[.,]", "").split(" ")) {
+                if (!vocab.contains(w)) {
+                    vocab.add(w);
+                }
+            }
+        }
+        tok = WordPieceTokenizer.fromVocab(vocab, true, "test");
+    }
+
+    @AfterAll
+    static void close() {
+        tok.close();
+    }
+
+    static PreTrainExperimentConfig experiment(String... extra) {
+        List<String> o = new ArrayList<>(List.of("+experiment=LoVT_100", "pretrain_model.d_z=16",
+                "pretrain_model.d_hidden=32", "pretrain_model.batch_size=4", "trainer.accumulate_grad_batches=2",
+                "pretrain_model.encoder_b.freeze_encoder_layers=1", "seed=7"));
+        o.addAll(List.of(extra));
+        return ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, o)
+                .bind(PreTrainExperimentConfig.class);
+    }
+
+    static LovtModel tinyModel(PreTrainExperimentConfig e, long initSeed) {
+        torch.manual_seed(initSeed);
+        var c = e.pretrainModel();
+        return new LovtModel(c, new ScanEncoder(c.encoderA(), new ResNetConfig(new int[] {1, 1, 1, 1}, 4, 0)),
+                new ReportEncoder(c.encoderB(), new BertConfig(tok.vocabSize(), 16, 2, 2, 32, "gelu", 0.1, 0.1, 64, 2,
+                        0.02, 1e-12, 0)));
+    }
+
+    Pretrainer trainer(PreTrainExperimentConfig e, Path runDir, long initSeed, Pretrainer.Options o) {
+        return new Pretrainer(e, tinyModel(e, initSeed), new ReportPacker(tok, 64), new SyntheticBatches(e.seed(), 5,
+                4, 32), new SyntheticBatches(e.seed() + 1, 2, 4, 32), runDir, new Device("cpu"), o);
+    }
+
+    static Pretrainer.Options quiet(int epochs) {
+        return new Pretrainer.Options(epochs, Long.MAX_VALUE, 0, 1, new PrintStream(new ByteArrayOutputStream()));
+    }
+
+    static List<Double> trainLosses(Path runDir) throws IOException {
+        List<Double> out = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+            JsonNode n = m.readTree(line);
+            if (n.has("train/total_loss")) {
+                out.add(n.get("train/total_loss").asDouble());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void killedRunResumesExactlyAsTheUninterruptedOne() throws IOException {
+        PreTrainExperimentConfig e = experiment();
+        Path full = tmp.resolve("full");
+        Pretrainer.Result a = trainer(e, full, 1, quiet(2)).fit();
+        assertEquals(2, a.state().epoch());
+        assertEquals(6, a.state().optimizerSteps(), "ceil(5 / 2) = 3 optimizer steps per epoch, the last partial");
+        List<Double> fullLosses = trainLosses(full);
+        assertEquals(10, fullLosses.size());
+
+        Path resumed = tmp.resolve("resumed");
+        // "Killed" after 4 optimizer steps (in the middle of epoch 2), then started again with another init seed.
+        Pretrainer.Result b1 = trainer(e, resumed, 1, quiet(2).withMaxOptimizerSteps(4)).fit();
+        assertEquals(4, b1.state().optimizerSteps());
+        assertTrue(new Checkpoints(resumed.resolve("checkpoints")).resolve(Checkpoints.LAST).isPresent());
+        Pretrainer.Result b2 = trainer(e, resumed, 999, quiet(2)).fit();
+        assertEquals(6, b2.state().optimizerSteps());
+        List<Double> resumedLosses = trainLosses(resumed);
+        assertEquals(fullLosses.size(), resumedLosses.size());
+        for (int i = 0; i < fullLosses.size(); i++) {
+            assertEquals(fullLosses.get(i), resumedLosses.get(i), 1e-6 * Math.abs(fullLosses.get(i)),
+                    "batch " + i + ": " + fullLosses + " vs " + resumedLosses);
+        }
+        assertEquals(a.lastValidation().get("total_loss"), b2.lastValidation().get("total_loss"), 1e-6);
+    }
+
+    @Test
+    void checkpointsHaveBestAndLastAndLearningHappens() throws IOException {
+        PreTrainExperimentConfig e = experiment("pretrain_model.learning_rate=1e-3");
+        Path run = tmp.resolve("run");
+        Pretrainer.Result r = trainer(e, run, 3, quiet(3)).fit();
+        Checkpoints c = new Checkpoints(run.resolve("checkpoints"));
+        assertTrue(c.resolve(Checkpoints.LAST).isPresent() && c.resolve(Checkpoints.BEST).isPresent());
+        try (var s = Files.list(run.resolve("checkpoints"))) {
+            long dirs = s.filter(Files::isDirectory).count();
+            assertTrue(dirs <= 2, "only the checkpoints the pointers name are kept");
+        }
+        assertTrue(Files.readString(run.resolve("metrics.csv")).startsWith("epoch,step,name,value\n"));
+        assertTrue(Files.readString(run.resolve("metrics.csv")).contains("val/global_a2b_loss"));
+        assertTrue(Double.isFinite(r.state().best()));
+        List<Double> losses = trainLosses(run);
+        assertTrue(losses.get(losses.size() - 1) < losses.get(0), "training lowers the loss: " + losses);
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceBadEpochs() {
+        // A huge min_delta makes every validation after the first 'not better' (the first always improves on +inf).
+        PreTrainExperimentConfig e = experiment("callback.early_stopping.patience=2",
+                "callback.early_stopping.min_delta=1000.0");
+        Pretrainer.Result r = trainer(e, tmp.resolve("es"), 3, quiet(10)).fit();
+        assertTrue(r.stoppedEarly());
+        assertEquals(3, r.state().epoch(), "the first validation, then two without improvement");
+    }
+
+    @Test
+    void aNanLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
+        PreTrainExperimentConfig e = experiment("pretrain_model.learning_rate=1e30");
+        Path run = tmp.resolve("nan");
+        var ex = assertThrows(TrainingDivergedException.class, () -> trainer(e, run, 3, quiet(5)).fit());
+        assertTrue(ex.getMessage().contains("the loss became"), ex.getMessage());
+        Checkpoints c = new Checkpoints(run.resolve("checkpoints"));
+        c.resolve(Checkpoints.LAST).ifPresent(p -> assertTrue(Files.exists(p.resolve("model.safetensors"))));
+        assertFalse(ex.getMessage().isBlank());
+    }
+}

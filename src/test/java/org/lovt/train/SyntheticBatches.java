@@ -1,0 +1,65 @@
+package org.lovt.train;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.lovt.torch.DType;
+import org.lovt.torch.HostTensor;
+
+/** A deterministic batch source for trainer tests: batch content depends only on (seed, epoch, index). */
+final class SyntheticBatches implements BatchSource {
+    static final List<String> SENTENCES = List.of("no effusion.", "heart size normal.", "small nodule right.",
+            "small nodule left.", "no effusion left.", "heart size normal, no nodule.");
+    private final long seed;
+    private final int batches;
+    private final int batchSize;
+    private final int image;
+
+    SyntheticBatches(long seed, int batches, int batchSize, int image) {
+        this.seed = seed;
+        this.batches = batches;
+        this.batchSize = batchSize;
+        this.image = image;
+    }
+
+    @Override
+    public long batchesPerEpoch() {
+        return batches;
+    }
+
+    @Override
+    public long samplesPerEpoch() {
+        return (long) batches * batchSize;
+    }
+
+    @Override
+    public Iterator<PretrainBatch> epoch(int epoch, long start) {
+        List<PretrainBatch> out = new ArrayList<>();
+        for (long b = start; b < batches; b++) {
+            SplittableRandom rnd = new SplittableRandom(seed * 7919 + epoch * 104729L + b);
+            ByteBuffer buf = ByteBuffer.allocate(batchSize * 3 * image * image * 4).order(ByteOrder.LITTLE_ENDIAN);
+            List<List<String>> reports = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < batchSize; i++) {
+                for (int k = 0; k < 3 * image * image; k++) {
+                    buf.putFloat((float) rnd.nextGaussian());
+                }
+                List<String> r = new ArrayList<>();
+                int n = 1 + rnd.nextInt(3);
+                for (int s = 0; s < n; s++) {
+                    r.add(SENTENCES.get(rnd.nextInt(SENTENCES.size())));
+                }
+                reports.add(r);
+                ids.add("e" + epoch + "b" + b + "i" + i);
+            }
+            buf.flip();
+            out.add(new PretrainBatch(new HostTensor(DType.F32, new long[] {batchSize, 3, image, image}, buf),
+                    reports, null, ids));
+        }
+        return out.iterator();
+    }
+}
