@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
 import org.lovt.model.BiModalModelConfig;
+import org.lovt.model.LocalRetrievalMetrics;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportBatch;
 import org.lovt.text.ReportPacker;
@@ -279,12 +280,26 @@ public final class Pretrainer {
         model.eval();
         Map<String, Double> sums = new LinkedHashMap<>();
         long count = 0;
+        Map<String, LocalRetrievalMetrics> retrieval = new LinkedHashMap<>();
+        for (String k : new String[] {"a_l2att_", "a_att2l_", "b_l2att_", "b_att2l_"}) {
+            retrieval.put(k, new LocalRetrievalMetrics());
+        }
         try (NoGradGuard g = new NoGradGuard()) {
             Iterator<PretrainBatch> it = validation.epoch(0, 0);
             while (it.hasNext()) {
                 PretrainBatch batch = it.next();
                 try (Scope s = Scope.open()) {
-                    Map<String, Double> v = values(forward(batch));
+                    LovtModel.Output out = forward(batch);
+                    Map<String, Double> v = values(out);
+                    if (out.attention() != null && out.attention().b2a() != null) {
+                        retrieval.get("a_l2att_").update(out.projA().zl(), out.attention().b2a(), null, out.a().weights());
+                        retrieval.get("a_att2l_").update(out.attention().b2a(), out.projA().zl(), null, out.a().weights());
+                    }
+                    if (out.attention() != null && out.attention().a2b() != null) {
+                        Tensor mask = out.b().mask();
+                        retrieval.get("b_l2att_").update(out.projB().zl(), out.attention().a2b(), mask, out.b().weights());
+                        retrieval.get("b_att2l_").update(out.attention().a2b(), out.projB().zl(), mask, out.b().weights());
+                    }
                     for (Map.Entry<String, Double> e : v.entrySet()) {
                         sums.merge(e.getKey(), e.getValue() * batch.size(), Double::sum);
                     }
@@ -300,6 +315,13 @@ public final class Pretrainer {
         Map<String, Double> mean = new LinkedHashMap<>();
         long c = count;
         sums.forEach((k, v) -> mean.put(k, v / c));
+        retrieval.forEach((prefix, r) -> mean.putAll(r.compute(prefix)));
+        if (!retrieval.get("a_l2att_").compute("").isEmpty()) {
+            mean.put("a_avg_local_size", retrieval.get("a_l2att_").averageLocalSize());
+        }
+        if (!retrieval.get("b_l2att_").compute("").isEmpty()) {
+            mean.put("b_avg_local_size", retrieval.get("b_l2att_").averageLocalSize());
+        }
         return mean;
     }
 

@@ -133,6 +133,8 @@ class PretrainerTest {
         }
         assertTrue(Files.readString(run.resolve("metrics.csv")).startsWith("epoch,step,name,value\n"));
         assertTrue(Files.readString(run.resolve("metrics.csv")).contains("val/global_a2b_loss"));
+        assertTrue(r.lastValidation().containsKey("a_l2att_top_1_acc") && r.lastValidation().containsKey("b_avg_local_size"),
+                r.lastValidation().keySet().toString());
         assertTrue(Double.isFinite(r.state().best()));
         List<Double> losses = trainLosses(run);
         assertTrue(losses.get(losses.size() - 1) < losses.get(0), "training lowers the loss: " + losses);
