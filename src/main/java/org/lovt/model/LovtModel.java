@@ -165,13 +165,6 @@ public final class LovtModel extends Module {
 
     /** Number of parameters (elements); with {@code trainableOnly} only those with requires_grad. */
     public long parameterCount(boolean trainableOnly) {
-        long n = 0;
-        var params = parameters(true);
-        for (long i = 0; i < params.size(); i++) {
-            if (!trainableOnly || params.get(i).requires_grad()) {
-                n += params.get(i).numel();
-            }
-        }
-        return n;
+        return org.lovt.nn.Modules.parameterCount(this, trainableOnly);
     }
 }

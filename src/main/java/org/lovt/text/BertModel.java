@@ -116,11 +116,6 @@ public final class BertModel extends Module {
 
     /** Number of parameters (elements). */
     public long parameterCount() {
-        long n = 0;
-        var params = parameters(true);
-        for (long i = 0; i < params.size(); i++) {
-            n += params.get(i).numel();
-        }
-        return n;
+        return org.lovt.nn.Modules.parameterCount(this, false);
     }
 }

@@ -124,12 +124,7 @@ public final class ResNet extends Module {
 
     /** Number of parameters (elements), like {@code sum(p.numel() for p in model.parameters())}. */
     public long parameterCount() {
-        long n = 0;
-        var params = parameters(true);
-        for (long i = 0; i < params.size(); i++) {
-            n += params.get(i).numel();
-        }
-        return n;
+        return org.lovt.nn.Modules.parameterCount(this, false);
     }
 
     /** Shape helper for error messages. */
