@@ -23,6 +23,8 @@ public final class ScanEncoder extends Module {
     private final ResNet backbone;
     private final AttentionPool attentionPool;
     private final long dL;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     private ScanEncoder(ScanEncoderConfig config, ResNet backbone, long dL) {
         if (config.addRegionPosEncodings() || config.concatGlobalWithRegions()) {
@@ -32,7 +34,7 @@ public final class ScanEncoder extends Module {
         this.config = config;
         this.dL = dL;
         if (backbone != null) {
-            Module fe = register_module("feature_extractor", new Module());
+            Module fe = org.lovt.nn.Modules.container(this, "feature_extractor", containers);
             this.backbone = fe.register_module("backbone_layers", backbone);
         } else {
             this.backbone = null;

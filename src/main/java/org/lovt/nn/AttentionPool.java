@@ -23,6 +23,8 @@ public final class AttentionPool extends Module {
     private final Tensor inProjWeight;
     private final Tensor inProjBias;
     private final LinearImpl outProj;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     /** Result: pooled features (B, d) and head-averaged weights (B, N). */
     public record Output(Tensor pooled, Tensor weights) {}
@@ -32,7 +34,7 @@ public final class AttentionPool extends Module {
             throw new LovtException("attention pool: d " + d + " is not a multiple of num_heads " + numHeads);
         }
         this.numHeads = numHeads;
-        Module attention = register_module("attention", new Module());
+        Module attention = Modules.container(this, "attention", containers);
         // Keep our own handles: register_parameter returns a reference into the module's parameter vector, which
         // dangles once the next registration grows that vector (a crash seen in testing).
         inProjWeight = torch.empty(3 * d, d);

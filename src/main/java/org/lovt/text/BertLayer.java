@@ -24,21 +24,23 @@ public final class BertLayer extends Module {
     private final LinearImpl intermediateDense;
     private final LinearImpl outputDense;
     private final LayerNormImpl outputNorm;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     BertLayer(BertConfig config) {
         this.config = config;
         int h = config.hiddenSize();
-        Module attention = register_module("attention", new Module());
-        Module self = attention.register_module("self", new Module());
+        Module attention = org.lovt.nn.Modules.container(this, "attention", containers);
+        Module self = org.lovt.nn.Modules.container(attention, "self", containers);
         query = self.register_module("query", linear(h, h));
         key = self.register_module("key", linear(h, h));
         value = self.register_module("value", linear(h, h));
-        Module attentionOutput = attention.register_module("output", new Module());
+        Module attentionOutput = org.lovt.nn.Modules.container(attention, "output", containers);
         attentionDense = attentionOutput.register_module("dense", linear(h, h));
         attentionNorm = attentionOutput.register_module("LayerNorm", layerNorm(config));
-        Module intermediate = register_module("intermediate", new Module());
+        Module intermediate = org.lovt.nn.Modules.container(this, "intermediate", containers);
         intermediateDense = intermediate.register_module("dense", linear(h, config.intermediateSize()));
-        Module output = register_module("output", new Module());
+        Module output = org.lovt.nn.Modules.container(this, "output", containers);
         outputDense = output.register_module("dense", linear(config.intermediateSize(), h));
         outputNorm = output.register_module("LayerNorm", layerNorm(config));
     }

@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.ModuleListImpl;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -22,6 +21,8 @@ public final class BertModel extends Module {
     private final BertEmbeddings embeddings;
     private final List<BertLayer> layers = new ArrayList<>();
     private final LinearImpl pooler;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     /** Outputs of one forward pass. */
     public record Output(Tensor lastHiddenState, Tensor poolerOutput, List<Tensor> hiddenStates) {}
@@ -29,15 +30,14 @@ public final class BertModel extends Module {
     public BertModel(BertConfig config) {
         this.config = config;
         embeddings = register_module("embeddings", new BertEmbeddings(config));
-        Module encoder = register_module("encoder", new Module());
-        ModuleListImpl list = new ModuleListImpl();
+        Module encoder = org.lovt.nn.Modules.container(this, "encoder", containers);
+        // Layers registered by index with register_module, which keeps them alive (ModuleListImpl.push_back does
+        // not own Java-created modules).
+        Module list = org.lovt.nn.Modules.container(encoder, "layer", containers);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            BertLayer layer = new BertLayer(config);
-            list.push_back(layer);
-            layers.add(layer);
+            layers.add(list.register_module(String.valueOf(i), new BertLayer(config)));
         }
-        encoder.register_module("layer", list);
-        Module poolerModule = register_module("pooler", new Module());
+        Module poolerModule = org.lovt.nn.Modules.container(this, "pooler", containers);
         pooler = poolerModule.register_module("dense", BertLayer.linear(config.hiddenSize(), config.hiddenSize()));
         initWeights();
     }

@@ -45,8 +45,17 @@ public final class Checkpoints {
         return dir;
     }
 
+    /** A module trained beside the model with its own optimizer (an online probe), saved as {@code <name>.*}. */
+    public record Extra(String name, Module module, Optimizer optimizer) {}
+
     /** Writes a checkpoint folder {@code name} and points the given pointers at it. */
     public Path save(String name, Module model, Optimizer optimizer, TrainState state, String... pointers) {
+        return save(name, model, optimizer, state, java.util.List.of(), pointers);
+    }
+
+    /** Writes a checkpoint folder {@code name} with extra modules and points the given pointers at it. */
+    public Path save(String name, Module model, Optimizer optimizer, TrainState state, java.util.List<Extra> extras,
+                     String... pointers) {
         Path target = dir.resolve(name);
         Path tmp = dir.resolve(".tmp-" + name);
         try {
@@ -58,6 +67,12 @@ public final class Checkpoints {
             OutputArchive archive = new OutputArchive();
             optimizer.save(archive);
             archive.save_to(tmp.resolve("optimizer.pt").toString());
+            for (Extra e : extras) {
+                Safetensors.write(tmp.resolve(e.name() + ".safetensors"), StateDict.of(e.module()).toHost(), Map.of());
+                OutputArchive ea = new OutputArchive();
+                e.optimizer().save(ea);
+                ea.save_to(tmp.resolve(e.name() + ".optimizer.pt").toString());
+            }
             AtomicFiles.writeString(tmp.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(toJson(state)));
             deleteTree(target);
@@ -96,6 +111,20 @@ public final class Checkpoints {
 
     /** Loads a checkpoint into a model and optimizer of the same configuration; returns its training state. */
     public static TrainState load(Path ckpt, Module model, Optimizer optimizer) {
+        return load(ckpt, model, optimizer, java.util.List.of());
+    }
+
+    /** As {@link #load(Path, Module, Optimizer)}, also restoring extra modules saved with the checkpoint. */
+    public static TrainState load(Path ckpt, Module model, Optimizer optimizer, java.util.List<Extra> extras) {
+        for (Extra e : extras) {
+            Path f = ckpt.resolve(e.name() + ".safetensors");
+            if (java.nio.file.Files.isRegularFile(f)) {
+                StateDict.fromHost(Safetensors.read(f).tensors()).loadInto(e.module(), true);
+                InputArchive ea = new InputArchive();
+                ea.load_from(ckpt.resolve(e.name() + ".optimizer.pt").toString());
+                e.optimizer().load(ea);
+            }
+        }
         StateDict.LoadReport r = StateDict.fromHost(Safetensors.read(ckpt.resolve("model.safetensors")).tensors())
                 .loadInto(model, true);
         if (optimizer != null) {

@@ -118,6 +118,9 @@ public interface LrSchedule {
 
         @Override
         public void restore(Map<String, Double> s) {
+            if (s.isEmpty()) {
+                return;                                  // a fresh run
+            }
             lr = s.get("lr");
             best = s.get("best");
             badEpochs = s.get("bad_epochs").intValue();

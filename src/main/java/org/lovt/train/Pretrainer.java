@@ -77,6 +77,7 @@ public final class Pretrainer {
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final long stepsPerEpoch;
+    private final java.util.List<OnlineEvaluator> probes = new java.util.ArrayList<>();
 
     public Pretrainer(org.lovt.train.PreTrainExperimentConfig experiment, LovtModel model, ReportPacker packer,
                       BatchSource train, BatchSource validation, Path runDir, Device device, Options options) {
@@ -102,6 +103,16 @@ public final class Pretrainer {
         this.stepsPerEpoch = (train.batchesPerEpoch() + accumulate - 1) / accumulate;
         this.optimizer = optimizer(model, config);
         this.schedule = LrSchedule.of(config, stepsPerEpoch);
+        experiment.onlineEval().forEach((name, c) -> {
+            long d = switch (c.sourceModality()) {
+                case A -> model.scanEncoder().localDim();
+                case B -> model.reportEncoder().localDim();
+                case A_AND_B -> model.scanEncoder().localDim() + model.reportEncoder().localDim();
+            };
+            OnlineEvaluator probe = new OnlineEvaluator(name, c, d);
+            probe.to(device, false);
+            probes.add(probe);
+        });
     }
 
     /** Adam (coupled L2) or AdamW (decoupled decay) over every parameter that requires a gradient. */
@@ -140,7 +151,7 @@ public final class Pretrainer {
     /** Trains until max epochs, the step limit or early stopping; continues from the last checkpoint if any. */
     public Result fit() {
         TrainState st = checkpoints.resolve(Checkpoints.LAST)
-                .map(p -> Checkpoints.load(p, model, optimizer)).orElse(TrainState.start());
+                .map(p -> Checkpoints.load(p, model, optimizer, extras())).orElse(TrainState.start());
         schedule.restore(st.schedule());
         boolean stopped = false;
         Map<String, Double> lastVal = Map.of();
@@ -183,7 +194,7 @@ public final class Pretrainer {
                                             / Math.max(1e-9, (System.nanoTime() - start) / 1e9)), false);
                     if (stepNow && options.checkpointEverySteps() > 0 && optSteps % options.checkpointEverySteps() == 0
                             && b + 1 < n) {
-                        checkpoints.save(name(st), model, optimizer, st, Checkpoints.LAST);
+                        checkpoints.save(name(st), model, optimizer, st, extras(), Checkpoints.LAST);
                     }
                     if (optSteps >= options.maxOptimizerSteps()) {
                         break;
@@ -191,7 +202,7 @@ public final class Pretrainer {
                 }
                 boolean epochDone = st.batch() >= n;
                 if (!epochDone) {
-                    checkpoints.save(name(st), model, optimizer, st, Checkpoints.LAST);
+                    checkpoints.save(name(st), model, optimizer, st, extras(), Checkpoints.LAST);
                     break;
                 }
                 lastVal = validate();
@@ -207,7 +218,7 @@ public final class Pretrainer {
                 progress.update(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, options.maxEpochs()), n, n, start,
                         "batch", String.format(Locale.ROOT, "%s %.4f%s", monitor, value, better ? " (best)" : ""),
                         true);
-                checkpoints.save(name(st), model, optimizer, st, better
+                checkpoints.save(name(st), model, optimizer, st, extras(), better
                         ? new String[] {Checkpoints.LAST, Checkpoints.BEST} : new String[] {Checkpoints.LAST});
                 stopped = bad >= patience;
             }
@@ -215,6 +226,10 @@ public final class Pretrainer {
             metrics.close();
         }
         return new Result(st, stopped, lastVal, lastTrain);
+    }
+
+    private java.util.List<Checkpoints.Extra> extras() {
+        return probes.stream().map(p -> new Checkpoints.Extra("online_" + p.probeName(), p, p.optimizer())).toList();
     }
 
     private static String name(TrainState st) {
@@ -245,6 +260,20 @@ public final class Pretrainer {
                         checkpoints.resolve(Checkpoints.LAST).map(p -> " (" + p + ")").orElse(" (there is none)")));
             }
             out.totalLoss().div(new Scalar((double) accumulate)).backward();
+            if (!probes.isEmpty() && batch.chexpert() != null) {
+                // As the original: an extra encoder pass in train mode on the same (augmented) batch, without
+                // gradients; it updates the BatchNorm running statistics a second time.
+                Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
+                org.lovt.model.EncoderOutput a;
+                org.lovt.model.EncoderOutput b;
+                try (NoGradGuard g = new NoGradGuard()) {
+                    a = model.scanEncoder().forward(Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float));
+                    b = model.reportEncoder().forward(toDevice(packer.pack(batch.reports())));
+                }
+                for (OnlineEvaluator p : probes) {
+                    values.put("online_" + p.probeName() + "_loss", p.trainStep(p.features(a, b), labels));
+                }
+            }
             return values;
         }
     }
@@ -291,6 +320,12 @@ public final class Pretrainer {
                 try (Scope s = Scope.open()) {
                     LovtModel.Output out = forward(batch);
                     Map<String, Double> v = values(out);
+                    if (batch.chexpert() != null) {
+                        Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
+                        for (OnlineEvaluator p : probes) {
+                            p.validationStep(p.features(out.a(), out.b()), labels);
+                        }
+                    }
                     if (out.attention() != null && out.attention().b2a() != null) {
                         retrieval.get("a_l2att_").update(out.projA().zl(), out.attention().b2a(), null, out.a().weights());
                         retrieval.get("a_att2l_").update(out.attention().b2a(), out.projA().zl(), null, out.a().weights());
@@ -316,6 +351,7 @@ public final class Pretrainer {
         long c = count;
         sums.forEach((k, v) -> mean.put(k, v / c));
         retrieval.forEach((prefix, r) -> mean.putAll(r.compute(prefix)));
+        probes.forEach(p -> mean.putAll(p.computeValidation()));
         if (!retrieval.get("a_l2att_").compute("").isEmpty()) {
             mean.put("a_avg_local_size", retrieval.get("a_l2att_").averageLocalSize());
         }

@@ -3,7 +3,6 @@ package org.lovt.vision;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.SequentialImpl;
 import org.bytedeco.pytorch.Tensor;
 import org.lovt.nn.Layers;
 
@@ -19,7 +18,10 @@ public final class Bottleneck extends Module {
     private final BatchNorm2dImpl bn2;
     private final Conv2dImpl conv3;
     private final BatchNorm2dImpl bn3;
-    private final SequentialImpl downsample;
+    private final Conv2dImpl downsampleConv;
+    private final BatchNorm2dImpl downsampleBn;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     public Bottleneck(long inChannels, long width, long stride) {
         long out = width * ResNetConfig.EXPANSION;
@@ -30,12 +32,14 @@ public final class Bottleneck extends Module {
         conv3 = register_module("conv3", Layers.conv2d(width, out, 1, 1, 0, false));
         bn3 = register_module("bn3", Layers.batchNorm2d(out));
         if (stride != 1 || inChannels != out) {
-            SequentialImpl ds = new SequentialImpl();
-            ds.push_back(Layers.conv2d(inChannels, out, 1, stride, 0, false));
-            ds.push_back(Layers.batchNorm2d(out));
-            downsample = register_module("downsample", ds);
+            // A plain module with children "0" and "1" (torchvision's Sequential names). SequentialImpl.push_back
+            // does not keep Java-created modules alive: after a GC its forward crashed (SIGSEGV).
+            Module ds = org.lovt.nn.Modules.container(this, "downsample", containers);
+            downsampleConv = ds.register_module("0", Layers.conv2d(inChannels, out, 1, stride, 0, false));
+            downsampleBn = ds.register_module("1", Layers.batchNorm2d(out));
         } else {
-            downsample = null;
+            downsampleConv = null;
+            downsampleBn = null;
         }
     }
 
@@ -44,7 +48,7 @@ public final class Bottleneck extends Module {
         Tensor out = bn1.forward(conv1.forward(x)).relu();           // (B, width, H, W)
         out = bn2.forward(conv2.forward(out)).relu();                // (B, width, H/s, W/s)
         out = bn3.forward(conv3.forward(out));                       // (B, 4·width, H/s, W/s)
-        Tensor identity = downsample != null ? downsample.forward(x) : x;
+        Tensor identity = downsampleConv != null ? downsampleBn.forward(downsampleConv.forward(x)) : x;
         return out.add(identity).relu();
     }
 }

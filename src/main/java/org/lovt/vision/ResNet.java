@@ -10,7 +10,6 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.LinearOptions;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.ModuleListImpl;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
@@ -34,6 +33,8 @@ public final class ResNet extends Module {
     private final BatchNorm2dImpl bn1;
     private final List<List<Bottleneck>> stages = new ArrayList<>();
     private final LinearImpl fc;
+    /** Containers created here, kept reachable (see Modules.container). */
+    private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
     public ResNet(ResNetConfig config) {
         this.config = config;
@@ -44,15 +45,16 @@ public final class ResNet extends Module {
         int[] layers = config.layers();
         for (int i = 0; i < 4; i++) {
             long width = (long) w << i;
-            ModuleListImpl list = new ModuleListImpl();
+            // Children registered by index ("layer1.0...") with register_module, which keeps them alive;
+            // ModuleListImpl.push_back holds Java-created modules without owning them.
+            Module stage = org.lovt.nn.Modules.container(this, "layer" + (i + 1), containers);
             List<Bottleneck> blocks = new ArrayList<>();
             for (int b = 0; b < layers[i]; b++) {
-                Bottleneck block = new Bottleneck(in, width, b == 0 && i > 0 ? 2 : 1);
-                list.push_back(block);
+                Bottleneck block = stage.register_module(String.valueOf(b),
+                        new Bottleneck(in, width, b == 0 && i > 0 ? 2 : 1));
                 blocks.add(block);
                 in = width * ResNetConfig.EXPANSION;
             }
-            register_module("layer" + (i + 1), list);
             stages.add(blocks);
         }
         fc = config.numClasses() > 0

@@ -18,6 +18,13 @@ final class SyntheticBatches implements BatchSource {
     private final int batches;
     private final int batchSize;
     private final int image;
+    private boolean sameEveryEpoch;
+
+    /** The same batches in every epoch (for checking that the model can fit them). */
+    SyntheticBatches sameEveryEpoch() {
+        sameEveryEpoch = true;
+        return this;
+    }
 
     SyntheticBatches(long seed, int batches, int batchSize, int image) {
         this.seed = seed;
@@ -40,9 +47,10 @@ final class SyntheticBatches implements BatchSource {
     public Iterator<PretrainBatch> epoch(int epoch, long start) {
         List<PretrainBatch> out = new ArrayList<>();
         for (long b = start; b < batches; b++) {
-            SplittableRandom rnd = new SplittableRandom(seed * 7919 + epoch * 104729L + b);
+            SplittableRandom rnd = new SplittableRandom(seed * 7919 + (sameEveryEpoch ? 0 : epoch) * 104729L + b);
             ByteBuffer buf = ByteBuffer.allocate(batchSize * 3 * image * image * 4).order(ByteOrder.LITTLE_ENDIAN);
             List<List<String>> reports = new ArrayList<>();
+            ByteBuffer labels = ByteBuffer.allocate(batchSize * 5 * 4).order(ByteOrder.LITTLE_ENDIAN);
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < batchSize; i++) {
                 for (int k = 0; k < 3 * image * image; k++) {
@@ -54,11 +62,15 @@ final class SyntheticBatches implements BatchSource {
                     r.add(SENTENCES.get(rnd.nextInt(SENTENCES.size())));
                 }
                 reports.add(r);
+                for (int k = 0; k < 5; k++) {
+                    labels.putFloat(rnd.nextInt(3) == 0 ? 1f : 0f);
+                }
                 ids.add("e" + epoch + "b" + b + "i" + i);
             }
             buf.flip();
+            labels.flip();
             out.add(new PretrainBatch(new HostTensor(DType.F32, new long[] {batchSize, 3, image, image}, buf),
-                    reports, null, ids));
+                    reports, new HostTensor(DType.F32, new long[] {batchSize, 5}, labels), ids));
         }
         return out.iterator();
     }
