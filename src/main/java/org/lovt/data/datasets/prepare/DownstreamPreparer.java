@@ -190,6 +190,12 @@ public abstract class DownstreamPreparer<S> implements DatasetPreparer {
         opt.put("threads", o.threads());
         ObjectNode sizes = n.putObject("split_sizes");
         r.splitSizes().forEach((s, c) -> sizes.put(s.key(), c));
+        // Subsets are prefixes of the stored order (spec §0); their sizes, for checking a loader's.
+        ObjectNode subsets = n.putObject("subset_sizes");
+        r.splitSizes().forEach((s, c) -> {
+            ObjectNode f = subsets.putObject(s.key());
+            Subsets.PAPER_FRACTIONS.forEach(x -> f.put(PyFloat.repr(x), Subsets.size(c, x)));
+        });
         n.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
         n.put("images_per_second", Math.round(r.imagesPerSecond() * 100) / 100.0);
         n.set("skipped", entries(r.skipped()));

@@ -11,8 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -53,7 +55,11 @@ public final class MaskGif {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
         try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             writer.setOutput(out);
-            writer.write(img);
+            // ImageIO interlaces GIFs by default, and its own reader then returns the rows of small images in
+            // interlace order; Pillow writes them non-interlaced.
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DISABLED);
+            writer.write(null, new IIOImage(img, null, null), param);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a mask as GIF: " + e.getMessage(), e);
         } finally {
@@ -68,8 +74,7 @@ public final class MaskGif {
     }
 
     /**
-     * Reads a GIF mask as 0/1 bytes ({@code palette index != 0 || colour != black} is not needed: the raster holds
-     * indices, and index 0 is background in both Pillow's and this class's files).
+     * Reads a GIF mask as 0/1 bytes: palette index != 0 (index 0 is the background in Pillow's files and in these).
      *
      * @throws LovtException naming the file when it is not a readable GIF
      */
