@@ -45,7 +45,8 @@ public final class Fixtures {
         mkdirs(file.getParent());
         String ext = file.toString().endsWith(".png") ? ".png" : ".jpg";
         try (Mat m = new Mat(height, width, CV_8UC(channels)); BytePointer out = new BytePointer();
-             IntPointer params = new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 95)) {
+             IntPointer params = ext.equals(".jpg") ? new IntPointer(opencv_imgcodecs.IMWRITE_JPEG_QUALITY, 95)
+                     : new IntPointer(opencv_imgcodecs.IMWRITE_PNG_COMPRESSION, 1)) {
             m.data().put(data);
             opencv_imgcodecs.imencode(ext, m, out, params);
             byte[] bytes = new byte[(int) out.limit()];
