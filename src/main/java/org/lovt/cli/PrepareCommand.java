@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code lovt prepare <dataset> SRC_DIR [--out DIR]}: turns a data set as distributed into the prepared layout the
+ * {@code lovt prepare <dataset> SRC_DIR [--out DIR] [--splits-from DIR] [--threads N]}: turns a data set as distributed into the prepared layout the
  * library trains and evaluates on. Each data set is its own subcommand class.
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Prepare a data set from its published format (images, reports or masks, splits, statistics).",
-        subcommands = {})
+        subcommands = {PrepareRsnaCommand.class, PrepareCovidCommand.class, PrepareSiimCommand.class,
+                PrepareObjectCxrCommand.class, PrepareNihCommand.class})
 public final class PrepareCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,154 @@
+package org.lovt.data.datasets.prepare;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.lovt.LovtException;
+
+/**
+ * PNG and JPEG through OpenCV (libpng, libjpeg-turbo), with the checks that keep bad files from becoming silently
+ * wrong images: a JPEG must end its last scan with an EOI marker (libjpeg would otherwise return a grey-filled
+ * partial image with only a warning), anything that does not decode to a non-empty 8-bit image is refused, and
+ * native errors become {@link LovtException}s naming the file. Decoding ignores EXIF orientation, as Pillow does.
+ */
+public final class ImageCodec {
+    /** Pillow's default JPEG quality, which the original used for COVID and Object-CXR. */
+    public static final int JPEG_QUALITY = 75;
+    /**
+     * zlib level for PNGs. Pixels are lossless at any level; Pillow's default is 6, OpenCV's 1. Level 3 keeps files
+     * within a few per cent of Pillow's size at a fraction of level 6's time.
+     */
+    public static final int PNG_COMPRESSION = 3;
+
+    private ImageCodec() {}
+
+    /** Reads and decodes an image file. @throws LovtException naming the file when it cannot */
+    public static DecodedImage read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new LovtException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /** Decodes PNG or JPEG bytes to an 8-bit image with 1, 3 or 4 channels. */
+    public static DecodedImage decode(byte[] bytes, String name) {
+        if (isJpeg(bytes)) {
+            checkJpegComplete(bytes, name);
+        } else if (!isPng(bytes)) {
+            throw new LovtException(name + ": neither a PNG nor a JPEG file");
+        }
+        Mat img;
+        try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length, CV_8UC1, p)) {
+            img = opencv_imgcodecs.imdecode(buf, IMREAD_UNCHANGED);
+        } catch (RuntimeException e) {
+            throw new LovtException(name + ": cannot decode image: " + e.getMessage(), e);
+        }
+        try (Mat m = img) {
+            if (m == null || m.empty()) {
+                throw new LovtException(name + ": cannot decode image (corrupt or truncated)");
+            }
+            if (m.depth() != CV_8U) {
+                throw new LovtException(name + ": " + (m.depth() == 2 ? "16-bit" : "non-8-bit (depth " + m.depth()
+                        + ")") + " images are not supported (the published images are 8-bit)");
+            }
+            int ch = m.channels();
+            if (ch != 1 && ch != 3 && ch != 4) {
+                throw new LovtException(name + ": unsupported channel count " + ch);
+            }
+            int w = m.cols();
+            int h = m.rows();
+            byte[] data = new byte[w * h * ch];
+            if (m.isContinuous()) {
+                m.data().get(data);
+            } else {
+                for (int r = 0; r < h; r++) {
+                    m.ptr(r).get(data, r * w * ch, w * ch);
+                }
+            }
+            return new DecodedImage(w, h, ch, data);
+        }
+    }
+
+    /** A grey image as PNG bytes. */
+    public static byte[] encodePng(Gray8 img) {
+        return encode(img, ".png", IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION);
+    }
+
+    /** A grey image as baseline JPEG bytes of the given quality. */
+    public static byte[] encodeJpeg(Gray8 img, int quality) {
+        return encode(img, ".jpg", IMWRITE_JPEG_QUALITY, quality);
+    }
+
+    /** Writes bytes to a file (in a staging folder, so no atomic rename is needed per file). */
+    public static void write(Path file, byte[] bytes) {
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encode(Gray8 img, String ext, int param, int value) {
+        try (Mat m = new Mat(img.height(), img.width(), CV_8UC1);
+             BytePointer out = new BytePointer();
+             IntPointer params = new IntPointer(param, value)) {
+            m.data().put(img.pixels());
+            if (!opencv_imgcodecs.imencode(ext, m, out, params)) {
+                throw new IllegalStateException("OpenCV could not encode a " + img.width() + " x " + img.height()
+                        + " image as " + ext);
+            }
+            byte[] bytes = new byte[(int) out.limit()];
+            out.get(bytes);
+            return bytes;
+        }
+    }
+
+    static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
+    static boolean isPng(byte[] b) {
+        return b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    /**
+     * A JPEG is complete when an EOI marker follows its last start-of-scan. Entropy-coded data never contain
+     * {@code FF D9} (an FF there is followed by 00 or a restart marker), and an embedded thumbnail's EOI comes before
+     * the main image's scans, so a file cut inside its last scan fails this check.
+     */
+    static void checkJpegComplete(byte[] b, String name) {
+        int lastSos = -1;
+        int lastEoi = -1;
+        for (int i = 0; i + 1 < b.length; i++) {
+            if ((b[i] & 0xFF) == 0xFF) {
+                int m = b[i + 1] & 0xFF;
+                if (m == 0xDA) {
+                    lastSos = i;
+                } else if (m == 0xD9) {
+                    lastEoi = i;
+                }
+            }
+        }
+        if (lastSos < 0) {
+            throw new LovtException(name + ": JPEG without image data (no start-of-scan marker)");
+        }
+        if (lastEoi < lastSos) {
+            throw new LovtException(name + ": truncated JPEG (no end-of-image marker after the last scan)");
+        }
+    }
+}

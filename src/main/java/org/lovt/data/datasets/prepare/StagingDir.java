@@ -1,0 +1,131 @@
+package org.lovt.data.datasets.prepare;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+import org.lovt.LovtException;
+
+/**
+ * The output folder of a preparation, built aside and renamed into place at the end: everything is written into
+ * {@code .<name>.partial-<random>} next to the target, and {@link #commit()} renames it to the target in one step.
+ * A run that fails, is interrupted or crashes therefore never leaves a folder at the target path; {@link #close()}
+ * removes the partial folder of a failed run (one killed outright leaves only the hidden {@code .partial} folder).
+ */
+public final class StagingDir implements AutoCloseable {
+    private final Path target;
+    private final Path dir;
+    private final boolean replace;
+    private boolean committed;
+
+    private StagingDir(Path target, Path dir, boolean replace) {
+        this.target = target;
+        this.dir = dir;
+        this.replace = replace;
+    }
+
+    /**
+     * Starts a staging folder for {@code target}.
+     *
+     * @param overwrite whether an existing target may be replaced (at commit time, not before)
+     * @throws LovtException when the target exists and may not be replaced, or its parent cannot be written
+     */
+    public static StagingDir begin(Path target, boolean overwrite) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !overwrite) {
+            throw new LovtException(abs + ": already exists (remove it, choose another --out, or pass --overwrite)");
+        }
+        try {
+            Files.createDirectories(abs.getParent());
+            Path dir = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
+            return new StagingDir(abs, dir, overwrite);
+        } catch (IOException e) {
+            throw new LovtException(abs.getParent() + ": cannot create the output folder: " + e.getMessage(), e);
+        }
+    }
+
+    /** The folder to write into. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The final path. */
+    public Path target() {
+        return target;
+    }
+
+    /** Creates (and returns) a sub-folder of the staging folder. */
+    public Path mkdirs(String relative) {
+        try {
+            return Files.createDirectories(dir.resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir.resolve(relative) + ": cannot create: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the finished folder to the target (replacing an old one when allowed). */
+    public void commit() {
+        try {
+            Path old = null;
+            if (Files.exists(target)) {
+                if (!replace) {
+                    throw new LovtException(target + ": appeared while preparing; the result is left in " + dir);
+                }
+                old = target.resolveSibling("." + target.getFileName() + ".old-" + Long.toHexString(System.nanoTime()));
+                move(target, old);
+            }
+            move(dir, target);
+            committed = true;
+            if (old != null) {
+                deleteTree(old);
+            }
+        } catch (IOException e) {
+            throw new LovtException(target + ": cannot move the prepared folder into place: " + e.getMessage(), e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Removes the staging folder unless it was committed. */
+    @Override
+    public void close() {
+        if (!committed) {
+            try {
+                deleteTree(dir);
+            } catch (IOException e) {
+                // Best effort: a leftover hidden .partial folder never looks like a prepared data set.
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
