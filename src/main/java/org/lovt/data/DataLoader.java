@@ -228,7 +228,12 @@ public final class DataLoader<T, B> implements AutoCloseable {
             }
             int b = nextToReturn++;
             if (pool == null) {
-                return load(epoch, order, b);
+                try {
+                    return load(epoch, order, b);
+                } catch (RuntimeException e) {
+                    close(); // the epoch ends after a failure, as with workers
+                    throw e;
+                }
             }
             Future<B> f = ahead.poll();
             fill();

@@ -175,9 +175,13 @@ class DataLoaderTest {
         assertTrue(e.getMessage().contains("/data/files/p10/s5/view13.jpg"), e.getMessage());
         assertFalse(it.hasNext(), "the epoch ends after a failure");
         // in the calling thread too
-        DataLoaderException serial = assertThrows(DataLoaderException.class,
-                () -> epoch(loader(new Source(40, 13), 4, false, false, 0, 1), 0, 0));
+        DataLoader<long[], List<long[]>>.Epoch serialEpoch = loader(new Source(40, 13), 4, false, false, 0, 1).epoch(0);
+        for (int b = 0; b < 3; b++) {
+            serialEpoch.next();
+        }
+        DataLoaderException serial = assertThrows(DataLoaderException.class, serialEpoch::next);
         assertEquals(13, serial.sampleIndex());
+        assertFalse(serialEpoch.hasNext());
     }
 
     @Test

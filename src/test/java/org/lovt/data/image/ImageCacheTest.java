@@ -91,13 +91,12 @@ class ImageCacheTest {
      * sample images, same seeds, so the same crop regions.
      */
     @Test
-    void cacheChangesOutputsOnlyByResampling(@TempDir Path tmp) throws IOException {
+    void cacheChangesOutputsOnlyByResampling() throws IOException {
         Path root = SharedData.require("data/mimic-cxr-sample/files");
         List<Path> jpegs;
         try (Stream<Path> s = Files.walk(root)) {
             jpegs = s.filter(p -> p.toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
         }
-        ImageCache cache = new ImageCache(tmp, 448);
         ScanTransform val = ScanTransform.validation(TransformFixtures.defaults(), 224, 0.5, 0.25);
         ScanTransform train = ScanTransform.train(TransformFixtures.defaults(), 224, 0.5, 0.25);
         double[] valSum = new double[3];
@@ -105,7 +104,7 @@ class ImageCacheTest {
         int reduced = 0;
         for (int i = 0; i < jpegs.size(); i++) {
             ScanImage full = ScanImageSource.decoding().load(jpegs.get(i));
-            ScanImage small = cache.load(jpegs.get(i));
+            ScanImage small = ImageCache.reduce(full.pixels(), 448); // what the cache stores (round trip tested above)
             reduced += small.isFullResolution() ? 0 : 1;
             accumulate(valSum, val.augment(full, AugmentationParams.NONE), val.augment(small, AugmentationParams.NONE));
             AugmentationParams p = train.sample(full.fullWidth(), full.fullHeight(), new SplittableRandom(i));
