@@ -1,0 +1,131 @@
+package org.lovt.data.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lovt.SharedData;
+
+/** The on-disk cache: hits, keys, atomic entries, and how much it changes the transform's outputs. */
+class ImageCacheTest {
+
+    @Test
+    void secondLoadIsAHitWithTheSamePixels(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("scan.png");
+        Files.write(src, new byte[] {1}); // content is irrelevant: the counting decoder below makes the image
+        AtomicInteger decodes = new AtomicInteger();
+        ScanImageSource decoder = p -> {
+            decodes.incrementAndGet();
+            return ScanImage.of(SyntheticImage.of(900, 700));
+        };
+        ImageCache cache = new ImageCache(tmp.resolve("cache"), 300, decoder);
+        ScanImage a = cache.load(src);
+        ScanImage b = cache.load(src);
+        assertEquals(1, decodes.get());
+        assertEquals(a.pixels(), b.pixels());
+        assertEquals(900, b.fullWidth());
+        assertEquals(700, b.fullHeight());
+        assertEquals(386, b.pixels().width()); // round(900 * 300 / 700)
+        assertEquals(300, b.pixels().height());
+        assertEquals(PilResize.resize(SyntheticImage.of(900, 700), 386, 300), b.pixels());
+        // only the entry is left behind: no temporary files
+        try (Stream<Path> files = Files.walk(cache.dir())) {
+            List<Path> all = files.filter(Files::isRegularFile).collect(Collectors.toList());
+            assertEquals(List.of(cache.entryFor(src)), all);
+        }
+        // a new cache object over the same folder hits too
+        new ImageCache(tmp.resolve("cache"), 300, decoder).load(src);
+        assertEquals(1, decodes.get());
+    }
+
+    @Test
+    void keyFollowsModificationTimeSizeAndTarget(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("scan.jpg");
+        Files.write(src, new byte[] {1, 2, 3});
+        ImageCache cache = new ImageCache(tmp.resolve("c"), 448);
+        Path k1 = cache.entryFor(src);
+        assertEquals(k1, cache.entryFor(tmp.resolve(".").resolve("scan.jpg")));
+        assertNotEquals(k1, new ImageCache(tmp.resolve("c"), 512).entryFor(src));
+        Files.setLastModifiedTime(src, FileTime.fromMillis(Files.getLastModifiedTime(src).toMillis() + 5000));
+        Path k2 = cache.entryFor(src);
+        assertNotEquals(k1, k2);
+        Files.write(src, new byte[] {1, 2, 3, 4});
+        Files.setLastModifiedTime(src, FileTime.fromMillis(Files.getLastModifiedTime(src).toMillis()));
+        assertNotEquals(k2, cache.entryFor(src));
+    }
+
+    @Test
+    void damagedEntriesAreRebuilt(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("scan.png");
+        Files.write(src, new byte[] {1});
+        ImageCache cache = new ImageCache(tmp.resolve("cache"), 100, p -> ScanImage.of(SyntheticImage.of(150, 120)));
+        ScanImage a = cache.load(src);
+        Path entry = cache.entryFor(src);
+        byte[] bytes = Files.readAllBytes(entry);
+        Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertEquals(a.pixels(), cache.load(src).pixels());
+        assertArrayEquals(bytes, Files.readAllBytes(entry));
+    }
+
+    @Test
+    void smallImagesAreStoredAtFullResolution() {
+        ScanImage s = ImageCache.reduce(SyntheticImage.of(300, 200), 448);
+        assertTrue(s.isFullResolution());
+    }
+
+    /**
+     * The numbers quoted in {@link ImageCache}: outputs with and without the cache (shorter side 448) on the real
+     * sample images, same seeds, so the same crop regions.
+     */
+    @Test
+    void cacheChangesOutputsOnlyByResampling() throws IOException {
+        Path root = SharedData.require("data/mimic-cxr-sample/files");
+        List<Path> jpegs;
+        try (Stream<Path> s = Files.walk(root)) {
+            jpegs = s.filter(p -> p.toString().endsWith(".jpg")).sorted().collect(Collectors.toList());
+        }
+        ScanTransform val = ScanTransform.validation(TransformFixtures.defaults(), 224, 0.5, 0.25);
+        ScanTransform train = ScanTransform.train(TransformFixtures.defaults(), 224, 0.5, 0.25);
+        double[] valSum = new double[3];
+        double[] trainSum = new double[3];
+        int reduced = 0;
+        for (int i = 0; i < jpegs.size(); i++) {
+            ScanImage full = ScanImageSource.decoding().load(jpegs.get(i));
+            ScanImage small = ImageCache.reduce(full.pixels(), 448); // what the cache stores (round trip tested above)
+            reduced += small.isFullResolution() ? 0 : 1;
+            accumulate(valSum, val.augment(full, AugmentationParams.NONE), val.augment(small, AugmentationParams.NONE));
+            AugmentationParams p = train.sample(full.fullWidth(), full.fullHeight(), new SplittableRandom(i));
+            assertEquals(p, train.sample(small.fullWidth(), small.fullHeight(), new SplittableRandom(i)));
+            accumulate(trainSum, train.augment(full, p), train.augment(small, p));
+        }
+        double valMean = valSum[0] / jpegs.size();
+        double trainMean = trainSum[0] / jpegs.size();
+        System.out.printf("cache 448 vs full resolution over %d images (%d reduced): validation mean |d| %.3f"
+                        + " (worst image %.3f, worst pixel %d), training mean |d| %.3f (worst image %.3f, worst pixel"
+                        + " %d) gray levels%n", jpegs.size(), reduced, valMean, valSum[1], (int) valSum[2], trainMean,
+                trainSum[1], (int) trainSum[2]);
+        assertTrue(reduced > 100, "most sample images are larger than 448 px");
+        assertTrue(valMean < 0.5, "validation mean |d| " + valMean);
+        assertTrue(trainMean < 1.0, "training mean |d| " + trainMean);
+    }
+
+    private static void accumulate(double[] acc, GrayImage a, GrayImage b) {
+        double[] d = ResizeComparisonTest.diff(a, b);
+        acc[0] += d[0];
+        acc[1] = Math.max(acc[1], d[0]);
+        acc[2] = Math.max(acc[2], d[1]);
+    }
+}
