@@ -1,5 +1,6 @@
 package org.lovt.train;
 
+import org.lovt.data.PretrainingBatch;
 import java.util.Iterator;
 
 /**
@@ -14,7 +15,7 @@ public interface BatchSource extends AutoCloseable {
     long samplesPerEpoch();
 
     /** The batches of {@code epoch} (0-based), starting at batch {@code start}. */
-    Iterator<PretrainBatch> epoch(int epoch, long start);
+    Iterator<PretrainingBatch> epoch(int epoch, long start);
 
     @Override
     default void close() {}

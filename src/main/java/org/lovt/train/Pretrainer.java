@@ -1,5 +1,6 @@
 package org.lovt.train;
 
+import org.lovt.data.PretrainingBatch;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -164,9 +165,9 @@ public final class Pretrainer {
                 model.train(true);
                 long start = System.nanoTime();
                 long startBatch = st.batch();
-                Iterator<PretrainBatch> it = train.epoch(epoch, startBatch);
+                Iterator<PretrainingBatch> it = train.epoch(epoch, startBatch);
                 for (long b = startBatch; b < n && it.hasNext(); b++) {
-                    PretrainBatch batch = it.next();
+                    PretrainingBatch batch = it.next();
                     lastTrain = trainBatch(batch, st.microSteps());
                     boolean stepNow = (b + 1) % accumulate == 0 || b == n - 1;
                     long optSteps = st.optimizerSteps();
@@ -200,6 +201,9 @@ public final class Pretrainer {
                         break;
                     }
                 }
+                if (it instanceof AutoCloseable c) {
+                    closeQuietly(c);
+                }
                 boolean epochDone = st.batch() >= n;
                 if (!epochDone) {
                     checkpoints.save(name(st), model, optimizer, st, extras(), Checkpoints.LAST);
@@ -232,6 +236,14 @@ public final class Pretrainer {
         return probes.stream().map(p -> new Checkpoints.Extra("online_" + p.probeName(), p, p.optimizer())).toList();
     }
 
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new LovtException("cannot stop the data loader: " + e.getMessage(), e);
+        }
+    }
+
     private static String name(TrainState st) {
         return String.format(Locale.ROOT, "epoch%04d-step%08d", st.epoch(), st.optimizerSteps());
     }
@@ -247,7 +259,7 @@ public final class Pretrainer {
     }
 
     /** One training batch: forward, loss / accumulate, backward. Returns the batch's losses and metrics. */
-    private Map<String, Double> trainBatch(PretrainBatch batch, long microStep) {
+    private Map<String, Double> trainBatch(PretrainingBatch batch, long microStep) {
         try (Scope s = Scope.open()) {
             Seeds.manualSeed(seed * 1_000_003L + microStep);
             LovtModel.Output out = forward(batch);
@@ -268,7 +280,7 @@ public final class Pretrainer {
                 org.lovt.model.EncoderOutput b;
                 try (NoGradGuard g = new NoGradGuard()) {
                     a = model.scanEncoder().forward(Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float));
-                    b = model.reportEncoder().forward(toDevice(packer.pack(batch.reports())));
+                    b = model.reportEncoder().forward(toDevice(packer.pack(batch.sentences())));
                 }
                 for (OnlineEvaluator p : probes) {
                     values.put("online_" + p.probeName() + "_loss", p.trainStep(p.features(a, b), labels));
@@ -278,9 +290,9 @@ public final class Pretrainer {
         }
     }
 
-    private LovtModel.Output forward(PretrainBatch batch) {
+    private LovtModel.Output forward(PretrainingBatch batch) {
         Tensor scans = Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float);
-        ReportBatch reports = packer.pack(batch.reports());
+        ReportBatch reports = packer.pack(batch.sentences());
         return model.forward(scans, toDevice(reports));
     }
 
@@ -314,31 +326,14 @@ public final class Pretrainer {
             retrieval.put(k, new LocalRetrievalMetrics());
         }
         try (NoGradGuard g = new NoGradGuard()) {
-            Iterator<PretrainBatch> it = validation.epoch(0, 0);
-            while (it.hasNext()) {
-                PretrainBatch batch = it.next();
-                try (Scope s = Scope.open()) {
-                    LovtModel.Output out = forward(batch);
-                    Map<String, Double> v = values(out);
-                    if (batch.chexpert() != null) {
-                        Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
-                        for (OnlineEvaluator p : probes) {
-                            p.validationStep(p.features(out.a(), out.b()), labels);
-                        }
-                    }
-                    if (out.attention() != null && out.attention().b2a() != null) {
-                        retrieval.get("a_l2att_").update(out.projA().zl(), out.attention().b2a(), null, out.a().weights());
-                        retrieval.get("a_att2l_").update(out.attention().b2a(), out.projA().zl(), null, out.a().weights());
-                    }
-                    if (out.attention() != null && out.attention().a2b() != null) {
-                        Tensor mask = out.b().mask();
-                        retrieval.get("b_l2att_").update(out.projB().zl(), out.attention().a2b(), mask, out.b().weights());
-                        retrieval.get("b_att2l_").update(out.attention().a2b(), out.projB().zl(), mask, out.b().weights());
-                    }
-                    for (Map.Entry<String, Double> e : v.entrySet()) {
-                        sums.merge(e.getKey(), e.getValue() * batch.size(), Double::sum);
-                    }
-                    count += batch.size();
+            Iterator<PretrainingBatch> it = validation.epoch(0, 0);
+            try {
+                while (it.hasNext()) {
+                    count += validateBatch(it.next(), sums, retrieval);
+                }
+            } finally {
+                if (it instanceof AutoCloseable c) {
+                    closeQuietly(c);
                 }
             }
         } finally {
@@ -359,6 +354,34 @@ public final class Pretrainer {
             mean.put("b_avg_local_size", retrieval.get("b_l2att_").averageLocalSize());
         }
         return mean;
+    }
+
+    /** One validation batch: adds its losses (weighted by size), retrieval metrics and probe scores. */
+    private int validateBatch(PretrainingBatch batch, Map<String, Double> sums,
+                              Map<String, LocalRetrievalMetrics> retrieval) {
+        try (Scope s = Scope.open()) {
+            LovtModel.Output out = forward(batch);
+            values(out).forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
+            if (batch.chexpert() != null) {
+                Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
+                for (OnlineEvaluator p : probes) {
+                    p.validationStep(p.features(out.a(), out.b()), labels);
+                }
+            }
+            if (out.attention() != null && out.attention().b2a() != null) {
+                Tensor zl = out.projA().zl();
+                Tensor att = out.attention().b2a();
+                retrieval.get("a_l2att_").update(zl, att, null, out.a().weights());
+                retrieval.get("a_att2l_").update(att, zl, null, out.a().weights());
+            }
+            if (out.attention() != null && out.attention().a2b() != null) {
+                Tensor zl = out.projB().zl();
+                Tensor att = out.attention().a2b();
+                retrieval.get("b_l2att_").update(zl, att, out.b().mask(), out.b().weights());
+                retrieval.get("b_att2l_").update(att, zl, out.b().mask(), out.b().weights());
+            }
+            return batch.size();
+        }
     }
 
     private static Map<String, Double> prefixed(String prefix, Map<String, Double> m) {

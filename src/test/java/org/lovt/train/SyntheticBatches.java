@@ -1,5 +1,6 @@
 package org.lovt.train;
 
+import org.lovt.data.PretrainingBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ final class SyntheticBatches implements BatchSource {
     }
 
     @Override
-    public Iterator<PretrainBatch> epoch(int epoch, long start) {
-        List<PretrainBatch> out = new ArrayList<>();
+    public Iterator<PretrainingBatch> epoch(int epoch, long start) {
+        List<PretrainingBatch> out = new ArrayList<>();
         for (long b = start; b < batches; b++) {
             SplittableRandom rnd = new SplittableRandom(seed * 7919 + (sameEveryEpoch ? 0 : epoch) * 104729L + b);
             ByteBuffer buf = ByteBuffer.allocate(batchSize * 3 * image * image * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -69,8 +70,8 @@ final class SyntheticBatches implements BatchSource {
             }
             buf.flip();
             labels.flip();
-            out.add(new PretrainBatch(new HostTensor(DType.F32, new long[] {batchSize, 3, image, image}, buf),
-                    reports, new HostTensor(DType.F32, new long[] {batchSize, 5}, labels), ids));
+            out.add(new PretrainingBatch(ids, new HostTensor(DType.F32, new long[] {batchSize, 3, image, image}, buf),
+                    reports, new HostTensor(DType.F32, new long[] {batchSize, 5}, labels)));
         }
         return out.iterator();
     }
