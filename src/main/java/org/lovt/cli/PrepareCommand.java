@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Prepare a data set from its published format (images, reports or masks, splits, statistics).",
-        subcommands = {})
+        subcommands = {PrepareMimicCxrCommand.class})
 public final class PrepareCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
