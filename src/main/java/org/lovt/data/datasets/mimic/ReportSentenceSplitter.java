@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * pipeline of the original ({@code SentenceSplitter}, spec lovt-data-eval §1.3, lovt-model §2.3). Stanza is a
  * neural model with no JVM port; Stanford CoreNLP is GPL-3.0, which this MIT library cannot depend on.
  *
- * <p>The splitter is ICU4J's rule-based sentence {@link BreakIterator} (Unicode UAX #29) wrapped with ICU's English
- * abbreviation suppressions ({@link FilteredBreakIteratorBuilder}: "Mr.", "Approx.", "vs.", ...) plus clinical ones
- * ({@link #CLINICAL_ABBREVIATIONS}: "Dr.", "Pt.", "Fig.", ...). Around it, rules bring it closer to what stanza
- * does on radiology reports:
+ * <p>The splitter is ICU4J's rule-based sentence {@link BreakIterator} (Unicode UAX #29) with abbreviation
+ * suppressions ({@link FilteredBreakIteratorBuilder}) for a curated list ({@link #ABBREVIATIONS}: "Dr.", "Mr.",
+ * "Pt.", "Fig.", "approx.", "vs.", ...; not ICU's English list, which keeps "the ETT. No pneumothorax" together).
+ * Around it, rules bring it closer to what stanza does on radiology reports:
  * <ol>
  *   <li><b>Paragraphs</b>: a blank line ({@code \n\s*\n}, stanza's {@code NEWLINE_WHITESPACE_RE}) always ends a
  *       sentence, as stanza splits paragraphs before tokenising.</li>
@@ -29,9 +29,9 @@ import java.util.regex.Pattern;
  *   <li><b>"e.g." and "i.e."</b> never end a sentence ({@link #NEVER_FINAL}); ICU's filter cannot suppress
  *       abbreviations with inner full stops, so such a piece is joined to the next one.</li>
  *   <li><b>Breaks that UAX #29 does not make</b>: "lobes.Subpleural" (no space after the full stop, between a
- *       lower-case word and a capital), "normal. (a) Frontal view" and "resolved. 1 day later" (UAX #29 rule SB8
- *       continues a sentence when a lower-case word follows a number or parenthesis); the last one not after an
- *       abbreviation ("Fig. 2", "approx. 3 cm").</li>
+ *       lower-case word and a capital), "normal. (a) Frontal view", "resolved. 1 day later" and "in place. ___
+ *       catheter" (UAX #29 rule SB8 continues a sentence when a lower-case word follows a number, a parenthesis or
+ *       "___"); the last two not after an abbreviation ("Fig. 2", "approx. 3 cm", "Dr. ___").</li>
  * </ol>
  * Each sentence is then cleaned exactly like the original's {@code clean_text(sentence, replace_newlines=True)}.
  *
@@ -45,12 +45,17 @@ import java.util.regex.Pattern;
  */
 public final class ReportSentenceSplitter {
     /**
-     * Abbreviations after which a full stop followed by an upper-case word does not end a sentence, added to
-     * ICU's English list (which has Mr., Mrs., Ms., Approx., vs., Dept., Prof., month names, ... but not "Dr.").
-     * Matching is case-sensitive. Units ("cm.") and "etc." are left out on purpose: they usually end a sentence.
+     * Abbreviations after which a full stop followed by a capital does not end a sentence (case-sensitive).
+     *
+     * <p>ICU's own English list is not used: ICU matches a suppression against the end of the preceding word
+     * without checking for a word start, and that list has single capitals ("F.", "G.", "O.", "T.", "X.", ...), so
+     * "the ETT. No pneumothorax." and "s/p CABG. Sternal wires intact." would not be split, and clinical reports end
+     * many sentences with such acronyms. For the same reason lower-case "pt." is left out ("except.", "kept."),
+     * and units ("cm.") and "etc." are left out because they usually do end a sentence.
      */
-    public static final List<String> CLINICAL_ABBREVIATIONS = List.of(
-            "Dr.", "Drs.", "DR.", "Pt.", "pt.", "St.", "Jr.", "Sr.", "Fig.", "approx.", "Vs.", "Nos.", "Ref.");
+    public static final List<String> ABBREVIATIONS = List.of(
+            "Dr.", "Drs.", "DR.", "Mr.", "Mrs.", "Ms.", "Prof.", "Pt.", "St.", "Jr.", "Sr.", "Fig.", "Figs.",
+            "Approx.", "approx.", "vs.", "Vs.", "VS.", "Nos.", "Ref.", "Dept.");
 
     /**
      * Abbreviations with inner full stops that never end a sentence. ICU's filter cannot suppress these: it only
@@ -67,8 +72,11 @@ public final class ReportSentenceSplitter {
     private static final Pattern RUN_ON = Pattern.compile("(?<=\\p{Ll}\\p{Ll})\\.(?=\\p{Lu})");
     /** End of a sentence, then an item number in parentheses: "normal. (a) Frontal ...". */
     private static final Pattern PAREN_ITEM = Pattern.compile("[.!?]\\s+(?=\\((?:\\d{1,2}|[A-Za-z])\\)\\s)");
-    /** A word of two or more letters, a full stop, white space and a digit: "gradually. 1 day after ...". */
-    private static final Pattern DIGIT_AFTER_STOP = Pattern.compile("(\\p{L}{2,})\\.\\s+(?=\\d)");
+    /**
+     * A word of two or more letters, a full stop, white space and a digit or an anonymisation run:
+     * "gradually. 1 day after ...", "in place. ___ catheter ...".
+     */
+    private static final Pattern DIGIT_AFTER_STOP = Pattern.compile("(\\p{L}{2,})\\.\\s+(?=\\d|___)");
     /** ICU's English list and ours, lower-cased, for {@link #DIGIT_AFTER_STOP}: "Fig. 2", "approx. 3 cm". */
     private static final java.util.Set<String> ABBREVIATIONS_LOWER = abbreviationsLower();
 
@@ -78,16 +86,15 @@ public final class ReportSentenceSplitter {
 
     private static java.util.Set<String> abbreviationsLower() {
         java.util.Set<String> out = new java.util.HashSet<>();
-        for (String a : CLINICAL_ABBREVIATIONS) {
+        for (String a : ABBREVIATIONS) {
             out.add(a.toLowerCase(java.util.Locale.ROOT));
         }
         for (String a : NEVER_FINAL) {
             out.add(a.toLowerCase(java.util.Locale.ROOT));
         }
-        // The ones of ICU's English suppression list that can precede a number, and a few more.
-        for (String a : List.of("no.", "nos.", "vol.", "approx.", "vs.", "ca.", "fig.", "figs.", "p.", "pp.",
-                "ref.", "tab.", "mr.", "mrs.", "ms.", "dept.", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.",
-                "aug.", "sep.", "sept.", "oct.", "nov.", "dec.")) {
+        // Words that precede a number without ending a sentence ("No. 2", "Vol. 3", "Jan. 5").
+        for (String a : List.of("no.", "vol.", "ca.", "pp.", "tab.", "pt.", "jan.", "feb.", "mar.", "apr.",
+                "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.")) {
             out.add(a);
         }
         return java.util.Set.copyOf(out);
@@ -96,10 +103,10 @@ public final class ReportSentenceSplitter {
     private final BreakIterator sentencePrototype;
     private final BreakIterator wordPrototype;
 
-    /** The splitter with ICU's English suppressions plus {@link #CLINICAL_ABBREVIATIONS}. */
+    /** The splitter with the {@link #ABBREVIATIONS} suppressed. */
     public ReportSentenceSplitter() {
-        FilteredBreakIteratorBuilder builder = FilteredBreakIteratorBuilder.getInstance(ULocale.ENGLISH);
-        for (String abbreviation : CLINICAL_ABBREVIATIONS) {
+        FilteredBreakIteratorBuilder builder = FilteredBreakIteratorBuilder.getEmptyInstance();
+        for (String abbreviation : ABBREVIATIONS) {
             builder.suppressBreakAfter(abbreviation);
         }
         this.sentencePrototype = builder.wrapIteratorWithFilter(BreakIterator.getSentenceInstance(ULocale.ENGLISH));

@@ -57,6 +57,17 @@ class ReportSentenceSplitterTest {
     }
 
     @Test
+    void sentencesEndingWithAnAcronymAreSplit() {
+        // ICU's English suppression list (single capitals such as "T." and "G.") would keep these together.
+        assertEquals(List.of("Unchanged position of the ETT.", "No pneumothorax."),
+                split("Unchanged position of the ETT. No pneumothorax."));
+        assertEquals(List.of("Patient is s/p CABG.", "Sternal wires are intact.", "Compare with prior CT.",
+                        "Lungs are clear except.", "The NGT.", "Pt. is rotated."),
+                split("Patient is s/p CABG. Sternal wires are intact. Compare with prior CT. Lungs are clear except."
+                        + " The NGT. Pt. is rotated."));
+    }
+
+    @Test
     void numberedItemsStayWithTheirText() {
         assertEquals(List.of("1. Right lower lobe pneumonia.", "2. Small left pleural effusion.",
                 "3. No pneumothorax."),
@@ -78,6 +89,10 @@ class ReportSentenceSplitterTest {
                         + " lobe.No pleural effusion."));
         assertEquals(List.of("Pneumothorax resolved gradually.", "1 day after admission COVID-19 was confirmed."),
                 split("Pneumothorax resolved gradually. 1 day after admission COVID-19 was confirmed."));
+        assertEquals(List.of("Right PICC in place.", "___ catheter tip in the SVC.",
+                "Discussed with Dr. ___ at 2 p.m. ___ agreed."),
+                split("Right PICC in place. ___ catheter tip in the SVC. Discussed with Dr. ___ at 2 p.m. ___"
+                        + " agreed."));
         // Not for initials, abbreviations or the units of a measurement.
         assertEquals(List.of("U.S.A. based study.", "The lesion is 2.5 cm.", "No change."),
                 split("U.S.A. based study. The lesion is 2.5 cm. No change."));
