@@ -75,11 +75,15 @@ public final class PrepareMimicCxrCommand implements Callable<Integer> {
         return configured != null ? Path.of(configured.path()) : source.resolve(MimicCxrPreparer.DEFAULT_FOLDER_NAME);
     }
 
-    /** One self-overwriting line per split, at most four updates a second. */
+    /**
+     * On a terminal, one self-overwriting line per split, at most four updates a second; otherwise (a log file)
+     * a plain line every 30 seconds and at the end of each split.
+     */
     private static final class ProgressLine implements MimicCxrPreparer.ProgressListener {
         private final PrintWriter err;
+        private final boolean terminal = System.console() != null;
         private final long start = System.nanoTime();
-        private long last;
+        private long last = System.nanoTime();
 
         ProgressLine(PrintWriter err) {
             this.err = err;
@@ -89,12 +93,13 @@ public final class PrepareMimicCxrCommand implements Callable<Integer> {
         public void progress(String split, int done, int total, int kept) {
             long now = System.nanoTime();
             boolean end = done == total;
-            if (!end && now - last < 250_000_000L) {
+            if (!end && now - last < (terminal ? 250_000_000L : 30_000_000_000L)) {
                 return;
             }
             last = now;
-            err.printf("\r%-10s %7d/%d studies, %d kept, %.0f s", split, done, total, kept, (now - start) / 1e9);
-            if (end) {
+            err.printf("%s%-10s %7d/%d studies, %d kept, %.0f s", terminal ? "\r" : "", split, done, total, kept,
+                    (now - start) / 1e9);
+            if (end || !terminal) {
                 err.println();
             }
             err.flush();

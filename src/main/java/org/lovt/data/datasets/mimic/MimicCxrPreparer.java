@@ -2,11 +2,13 @@ package org.lovt.data.datasets.mimic;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,18 +101,22 @@ public final class MimicCxrPreparer {
             return new Options(source, out, null, null, Runtime.getRuntime().availableProcessors(), null);
         }
 
+        /** The same options with an explicit reports location (a {@code files/} tree or the zip). */
         public Options withReports(Path p) {
             return new Options(source, out, p, splitsFrom, threads, progress);
         }
 
+        /** The same options, reproducing the splits of {@code p} (see {@link SplitLists}). */
         public Options withSplitsFrom(Path p) {
             return new Options(source, out, reports, p, threads, progress);
         }
 
+        /** The same options with {@code n} worker threads. */
         public Options withThreads(int n) {
             return new Options(source, out, reports, splitsFrom, n, progress);
         }
 
+        /** The same options with a progress callback. */
         public Options withProgress(ProgressListener p) {
             return new Options(source, out, reports, splitsFrom, threads, p);
         }
@@ -173,6 +179,7 @@ public final class MimicCxrPreparer {
             }
             PrepareSummary summary = new PrepareSummary(out, counts, List.copyOf(issues), notListed[0]);
             DatasetFiles.writeMetadata(tmp, writers, summary, src, o, lists);
+            syncFiles(tmp);
             try {
                 Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -181,7 +188,7 @@ public final class MimicCxrPreparer {
                 throw new LovtException(out + ": appeared while preparing; the new dataset was not moved there", e);
             }
             done = true;
-            return new PrepareSummary(out, counts, summary.issues(), notListed[0]);
+            return summary;
         } catch (IOException e) {
             throw new LovtException(out + ": cannot write the prepared dataset: " + e.getMessage(), e);
         } finally {
@@ -306,6 +313,17 @@ public final class MimicCxrPreparer {
             Files.createSymbolicLink(dir.resolve(MimicCxrDataset.IMAGES_LINK), target);
         } catch (IOException | UnsupportedOperationException e) {
             throw new LovtException(dir + ": cannot create the symbolic link images -> " + target + ": " + e, e);
+        }
+    }
+
+    /** Flushes every file to disk, so that the renamed folder is complete after a crash too. */
+    private static void syncFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
         }
     }
 
