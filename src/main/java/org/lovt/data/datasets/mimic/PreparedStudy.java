@@ -31,7 +31,7 @@ record PreparedStudy(String patientId, String studyId, Integer studyDate, List<V
      *
      * @param dicomId   image id
      * @param view      {@code ViewPosition} (PA or AP)
-     * @param viewName  {@code ViewCodeSequence_CodeMeaning}
+     * @param viewName  {@code ViewCodeSequence_CodeMeaning}, "nan" when empty (the original's {@code str(NaN)})
      * @param width     columns
      * @param height    rows
      * @param pixelMean mean of pixels / 255 (float32)

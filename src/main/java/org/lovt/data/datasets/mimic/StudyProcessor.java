@@ -101,8 +101,10 @@ final class StudyProcessor {
             if (ok.truncated()) {
                 issues.add(new Issue(split, Issue.Reason.IMAGE_TRUNCATED, subject, study, im.dicom(), rel, ""));
             }
-            views.add(new PreparedStudy.View(im.dicom(), im.view(), im.viewName() == null ? "" : im.viewName(),
-                    ok.width(), ok.height(), (float) ok.stats().mean(), (float) ok.stats().variance()));
+            // str(NaN) in the original: an empty ViewCodeSequence_CodeMeaning is stored as "nan".
+            String viewName = im.viewName() == null || im.viewName().isEmpty() ? "nan" : im.viewName();
+            views.add(new PreparedStudy.View(im.dicom(), im.view(), viewName, ok.width(), ok.height(),
+                    (float) ok.stats().mean(), (float) ok.stats().variance()));
             viewStats.add(ok.stats());
         }
         if (views.isEmpty()) {

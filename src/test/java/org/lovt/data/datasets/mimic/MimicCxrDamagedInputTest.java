@@ -66,6 +66,12 @@ class MimicCxrDamagedInputTest {
                 + " FINDINGS:\n \n Normal.\n");
         Files.writeString(report(8), "                                 FINAL REPORT\n EXAMINATION:  CHEST\n \n"
                 + " IMPRESSION:\n \n No change.\n");
+        // An empty ViewCodeSequence_CodeMeaning is NaN to pandas and "nan" after str().
+        replaceLine("mimic-cxr-2.0.0-metadata.csv", single.get(8)[2], l -> {
+            String[] f = l.split(",", -1);
+            f[10] = "";
+            return String.join(",", f);
+        });
         Files.writeString(report(9), "                                 FINAL REPORT\n Normal chest radiograph.\n");
         // Two bad rows at the end of the split CSV: an unknown split and an unterminated quote.
         Files.writeString(src.resolve("mimic-cxr-2.0.0-split.csv"),
@@ -169,6 +175,7 @@ class MimicCxrDamagedInputTest {
         assertEquals(3, kept.get("report").get("num_tokens").asInt());
         assertEquals(0, kept.get("report").get("num_findings_tokens").asInt());
         assertEquals(List.of("No change."), MimicCxrSampleTest.texts(kept.get("report").get("sentences")));
+        assertEquals("nan", kept.get("scan").get("view_name").get(0).asText());
     }
 
     @Test
