@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mimic-cxr", mixinStandardHelpOptions = true,
         description = {"Prepare MIMIC-CXR for pre-training: frontal (AP/PA) images, findings + impression sentences "
                 + "(official MIMIC-CXR section rules, ICU sentence splitting, at least 3 tokens), U-ones CheXpert "
-                + "labels, train-split pixel statistics and image lists, written atomically.",
+                + "labels, per-split pixel statistics and image lists, written atomically.",
                 "SRC_DIR is either the original LoVT root (mimic-cxr-jpg_2-0-0/ and mimic-cxr_2-0-0/) or the "
                         + "MIMIC-CXR-JPG folder itself (mimic-cxr-2.0.0-*.csv[.gz] and files/), with the reports in "
                         + "mimic-cxr-reports/files/, mimic-cxr-reports.zip or next to the study folders in files/."})
