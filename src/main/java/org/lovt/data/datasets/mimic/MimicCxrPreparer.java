@@ -53,6 +53,11 @@ import org.lovt.LovtException;
  *
  * <p><b>Robust:</b> missing or corrupt inputs (unreadable or truncated JPEGs, missing or non-UTF-8 reports,
  * malformed CSV rows) are counted and named in {@link PrepareSummary} and {@code issues.csv}; the run goes on.
+ * Where the original would have crashed (a missing report or CheXpert row) the study is skipped and named.
+ *
+ * <p><b>Images are not resized.</b> The original keeps the full-resolution JPEGs and resizes to 224 × 224 at load
+ * time, after a random crop (training) or padding to a square (validation, test); pre-scaled copies would change
+ * those crops and the anti-aliased resize, so there is no {@code --image-size} option.
  */
 public final class MimicCxrPreparer {
     private MimicCxrPreparer() {}
