@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
         description = "Prepare a data set from its published format (images, reports or masks, splits, statistics).",
-        subcommands = {PrepareRsnaCommand.class, PrepareCovidCommand.class, PrepareSiimCommand.class,
-                PrepareObjectCxrCommand.class, PrepareNihCommand.class})
+        subcommands = {PrepareMimicCxrCommand.class, PrepareRsnaCommand.class, PrepareCovidCommand.class,
+                PrepareSiimCommand.class, PrepareObjectCxrCommand.class, PrepareNihCommand.class})
 public final class PrepareCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
