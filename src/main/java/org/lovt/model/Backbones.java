@@ -14,6 +14,11 @@ import org.lovt.vision.ResNetConfig;
 public final class Backbones {
     /** The language model every shipped report encoder names. */
     public static final String BIO_CLINICAL_BERT = "emilyalsentzer/Bio_ClinicalBERT";
+    /**
+     * A small BERT of this project (hidden 64, 2 layers, 4 heads, feed-forward 256) for quick runs on a CPU — the
+     * demo and tests; always trained from scratch with a vocabulary built from the reports.
+     */
+    public static final String TINY_BERT = "lovt/tiny-bert";
 
     private Backbones() {}
 
@@ -53,7 +58,10 @@ public final class Backbones {
         if (BIO_CLINICAL_BERT.equals(languageEncoder)) {
             return bioClinicalBert();
         }
-        throw new LovtException("language_encoder '" + languageEncoder + "' has no built-in architecture; "
-                + "give a local Hugging Face folder (config.json) instead");
+        if (TINY_BERT.equals(languageEncoder)) {
+            return new BertConfig(30522, 64, 2, 4, 256, "gelu", 0.1, 0.1, 512, 2, 0.02, 1e-12, 0);
+        }
+        throw new LovtException("language_encoder '" + languageEncoder + "' has no built-in architecture (built in: "
+                + BIO_CLINICAL_BERT + ", " + TINY_BERT + "); give a local Hugging Face folder (config.json) instead");
     }
 }

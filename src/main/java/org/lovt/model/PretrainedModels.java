@@ -71,9 +71,12 @@ public final class PretrainedModels {
                 }
                 built = vb.build(BUILT_VOCAB_SIZE, 2);
                 tok = WordPieceTokenizer.fromVocab(built, true, "vocabulary built from the training reports");
-                notes.add("language model: no pre-trained " + rc.languageEncoder() + " found (set "
-                        + "models.pretrained.bio_clinicalbert in the user config); random init with a vocabulary of "
-                        + built.size() + " tokens built from the training reports");
+                String why = Backbones.BIO_CLINICAL_BERT.equals(rc.languageEncoder())
+                        ? "no pre-trained " + rc.languageEncoder() + " found (set models.pretrained.bio_clinicalbert "
+                                + "in the user config)"
+                        : rc.languageEncoder() + " is trained from scratch";
+                notes.add("language model: " + why + "; random init with a vocabulary of " + built.size()
+                        + " tokens built from the training reports");
             }
             bert = new BertModel(new BertConfig(tok.vocabSize(), arch.hiddenSize(), arch.numHiddenLayers(),
                     arch.numAttentionHeads(), arch.intermediateSize(), arch.hiddenAct(), arch.hiddenDropoutProb(),

@@ -19,7 +19,8 @@ import org.lovt.LovtException;
 /**
  * Runs the TorchScript sources under {@code native/} (packaged as class-path resources): each file is compiled once
  * by libtorch's own TorchScript compiler, and each call runs a whole function graph natively, with autograd, in
- * one JNI crossing. The Java modules that own the parameters pass them in as arguments.
+ * one JNI crossing. The Java modules that own the parameters pass them in as arguments. The graph executor's
+ * profiling optimisation is switched off so that results are bit-for-bit reproducible across processes.
  */
 public final class TorchScript {
     /** The LoVT functional graphs. */
@@ -33,6 +34,11 @@ public final class TorchScript {
     private static CompilationUnit unit(String resource) {
         return UNITS.computeIfAbsent(resource, r -> {
             Natives.load();
+            // The graph executor's profiling optimisation switches a function to a re-optimised graph after its
+            // first calls, which changes results in the last float bits: a resumed run (new process) then drifts
+            // away from an uninterrupted one. Plain execution is deterministic and measured no slower for these
+            // graphs (benchmarks GraphsVsJava, optimize=false).
+            torch.setGraphExecutorOptimize(false);
             String source;
             try (InputStream in = TorchScript.class.getClassLoader().getResourceAsStream(r)) {
                 if (in == null) {
