@@ -239,13 +239,17 @@ final class AnatomyRenderer {
         double dir = side.imageDirection();
         double x1 = x + dir * StrictMath.cos(angle) * length;
         double y1 = y + StrictMath.sin(angle) * length;
-        // A kink half-way so that vessels are not ruler-straight.
-        double kink = Anatomy.uniform(r, -0.12, 0.12) * length;
-        double xm = (x + x1) / 2 - StrictMath.sin(angle) * kink * dir;
-        double ym = (y + y1) / 2 + StrictMath.cos(angle) * kink;
         double rr = Math.max(0.6, radius);
-        out.capsuleMax(x, y, xm, ym, rr, amp, Raster.SMOOTH);
-        out.capsuleMax(xm, ym, x1, y1, rr, amp, Raster.SMOOTH);
+        if (depth > 2) {
+            // A kink half-way so that the larger vessels are not ruler-straight.
+            double kink = Anatomy.uniform(r, -0.12, 0.12) * length;
+            double xm = (x + x1) / 2 - StrictMath.sin(angle) * kink * dir;
+            double ym = (y + y1) / 2 + StrictMath.cos(angle) * kink;
+            out.capsuleMax(x, y, xm, ym, rr, amp, Raster.SMOOTH);
+            out.capsuleMax(xm, ym, x1, y1, rr, amp, Raster.SMOOTH);
+        } else {
+            out.capsuleMax(x, y, x1, y1, rr, amp, Raster.SMOOTH);
+        }
         if (depth > 1) {
             for (int c = -1; c <= 1; c += 2) {
                 double a = angle + c * Anatomy.uniform(r, 0.25, 0.6);

@@ -3,10 +3,11 @@ package org.lovt.data.datasets.synthetic;
 import java.util.SplittableRandom;
 
 /**
- * Turns a density map into 8-bit pixels the way exposure and display processing vary between radiographs: a random
- * window (brightness and contrast), gamma, a gentle gradient across the film (heel effect, uneven exposure) and
- * quantum noise. The variation is large on purpose, so that a finding cannot be told from the global brightness of
- * an image.
+ * Turns a density map into 8-bit pixels the way exposure and display processing vary between radiographs: a window
+ * fitted to the film's own density range (as digital radiography's automatic windowing does) and then randomly
+ * shifted and widened, a gamma, a gentle gradient across the film (heel effect, uneven exposure) and quantum noise.
+ * The window is fitted to the anatomy before any finding is drawn, so findings never change it, and the random
+ * variation is large, so that a finding cannot be told from the global brightness of an image.
  *
  * @param lo       density shown black
  * @param hi       density shown white
@@ -18,10 +19,40 @@ import java.util.SplittableRandom;
 record Exposure(double lo, double hi, double gamma, double noise, double gradient, double angle) {
     private static final int LUT = 1024;
 
-    static Exposure sample(SplittableRandom r) {
-        double lo = Anatomy.uniform(r, -0.06, 0.10);
-        return new Exposure(lo, lo + Anatomy.uniform(r, 0.72, 1.05), Anatomy.uniform(r, 0.75, 1.35),
-                Anatomy.uniform(r, 0.008, 0.022), Anatomy.uniform(r, -0.06, 0.06), Anatomy.uniform(r, 0, 2 * Math.PI));
+    /** A random exposure for an image whose density before findings is {@code anatomy}. */
+    static Exposure sample(SplittableRandom r, Raster anatomy) {
+        double[] p = percentiles(anatomy.a, 0.01, 0.995);
+        double span = p[1] - p[0];
+        double lo = p[0] + Anatomy.uniform(r, -0.12, 0.08) * span;
+        double hi = p[1] + Anatomy.uniform(r, -0.08, 0.3) * span;
+        return new Exposure(lo, hi, Anatomy.uniform(r, 0.75, 1.35), Anatomy.uniform(r, 0.008, 0.022),
+                Anatomy.uniform(r, -0.06, 0.06), Anatomy.uniform(r, 0, 2 * Math.PI));
+    }
+
+    /** Two quantiles of the values, from a histogram of every third pixel (bins of 0.002 over [-0.2, 1.4]). */
+    private static double[] percentiles(float[] a, double q0, double q1) {
+        int bins = 800;
+        double lo = -0.2;
+        double width = 0.002;
+        int[] hist = new int[bins];
+        int n = 0;
+        for (int i = 0; i < a.length; i += 3) {
+            int b = (int) ((a[i] - lo) / width);
+            hist[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
+            n++;
+        }
+        double[] out = new double[2];
+        double[] qs = {q0, q1};
+        for (int k = 0; k < 2; k++) {
+            long target = (long) Math.ceil(qs[k] * n);
+            long cum = 0;
+            int b = 0;
+            while (b < bins - 1 && cum + hist[b] < target) {
+                cum += hist[b++];
+            }
+            out[k] = lo + (b + 0.5) * width;
+        }
+        return out;
     }
 
     /** The 8-bit image of {@code density}; {@code r} supplies the noise. */

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * upper or middle zone of either lung and whose line runs from the neck, inside the body, across zones.
  */
 final class FindingSampler {
-    /** A finding with the density it adds to the image. */
+    /** A finding with the density it adds to the (antialiased) image. */
     record Placed(Finding finding, float[] density) {}
 
     /** Cumulative probabilities of 0, 1, 2 and 3 findings. */
@@ -25,6 +25,8 @@ final class FindingSampler {
     private static final double[] TYPE_WEIGHTS = {0.26, 0.24, 0.2, 0.15, 0.15};
     private static final double UNCERTAIN = 0.15;
     private static final int TRIES = 40;
+    /** Mask threshold, as a fraction of a lung finding's peak density after the antialiasing blur. */
+    private static final double MASK_LEVEL = 0.25;
 
     private final SplittableRandom r;
     private final Anatomy an;
@@ -145,7 +147,7 @@ final class FindingSampler {
         double radius = Math.max(2.2, Anatomy.uniform(r, 0.014, 0.026) * z);
         Raster d = new Raster(size);
         d.ellipseAdd(c[0], c[1], radius, radius, Anatomy.uniform(r, 0.14, 0.24), Raster.FLAT);
-        return finish(FindingType.NODULE, zone, d, uncertain, 0.95, 0.5);
+        return finish(FindingType.NODULE, zone, d, uncertain, 0.95);
     }
 
     private Placed opacity(Zone zone, boolean uncertain) {
@@ -170,7 +172,7 @@ final class FindingSampler {
             float e = Math.min(1f, env.a[i] * 1.6f);
             env.a[i] = e <= 0 ? 0 : (float) (amp * e * (0.7 + 0.3 * patch[i]));
         }
-        return finish(FindingType.OPACITY, zone, env, uncertain, 0.75, 0.3);
+        return finish(FindingType.OPACITY, zone, env, uncertain, 0.75);
     }
 
     private Placed effusion(Zone zone, boolean uncertain) {
@@ -195,7 +197,7 @@ final class FindingSampler {
                 }
             }
         }
-        return finish(FindingType.EFFUSION, zone, d, uncertain, 0.0, 0.3);
+        return finish(FindingType.EFFUSION, zone, d, uncertain, 0.0);
     }
 
     private Placed atelectasis(Zone zone, boolean uncertain) {
@@ -210,7 +212,7 @@ final class FindingSampler {
         Raster d = new Raster(size);
         d.capsuleMax(c[0] - dx, c[1] - dy, c[0] + dx, c[1] + dy, Math.max(1.6, Anatomy.uniform(r, 0.009, 0.014) * z),
                 Anatomy.uniform(r, 0.15, 0.22), Raster.SMOOTH);
-        return finish(FindingType.ATELECTASIS, zone, d, uncertain, 0.92, 0.35);
+        return finish(FindingType.ATELECTASIS, zone, d, uncertain, 0.92);
     }
 
     private Placed device(Zone zone) {
@@ -238,14 +240,25 @@ final class FindingSampler {
         }
         Raster d = new Raster(size);
         d.polylineMax(pts, Math.max(1.1, 0.0045 * z), Anatomy.uniform(r, 0.3, 0.45), Raster.FLAT);
-        byte[] mask = new byte[size * size];
-        float peak = max(d.a);
-        for (int i = 0; i < mask.length; i++) {
-            if (d.a[i] >= 0.5f * peak) {
-                if (labels[i] == SyntheticSample.OUTSIDE) {
+        int[] ext = extent(d.a);
+        float drawn = max(d.a, ext);
+        for (int y = ext[1]; y <= ext[3]; y++) {
+            for (int i = y * size + ext[0]; i <= y * size + ext[2]; i++) {
+                if (d.a[i] >= 0.5f * drawn && labels[i] == SyntheticSample.OUTSIDE) {
                     return null; // the line left the body: draw another
                 }
-                mask[i] = 1;
+            }
+        }
+        Blur.antialias(d.a, size, ext[0], ext[1], ext[2], ext[3]);
+        int[] grown = grow(ext);
+        // A thin bright line changes its neighbours visibly after the blur, so its mask takes a low threshold.
+        float level = 0.12f * max(d.a, grown);
+        byte[] mask = new byte[size * size];
+        for (int y = grown[1]; y <= grown[3]; y++) {
+            for (int i = y * size + grown[0]; i <= y * size + grown[2]; i++) {
+                if (d.a[i] >= level && labels[i] != SyntheticSample.OUTSIDE) {
+                    mask[i] = 1;
+                }
             }
         }
         Box box = Box.ofMask(mask, size);
@@ -258,34 +271,46 @@ final class FindingSampler {
     }
 
     /**
-     * Clips a lung finding's density to its lung field, derives the mask (density at least {@code maskLevel} of
-     * its peak) and checks it: at least {@code keep} of the unclipped mask must survive the clipping (so the
-     * finding is not cut into a sliver) and the mask centroid must be a lung pixel in the intended zone.
+     * Clips a lung finding's density to its lung field, blurs it like the image ({@link Blur#antialias}), derives
+     * the mask (lung pixels whose blurred density is at least {@link #MASK_LEVEL} of its peak, i.e. every pixel the
+     * finding visibly changes) and checks it: at least {@code keep} of the unclipped footprint must survive the
+     * clipping (so the finding is not cut into a sliver) and the mask centroid must be a lung pixel in the intended
+     * zone.
      */
-    private Placed finish(FindingType type, Zone zone, Raster d, boolean uncertain, double keep, double maskLevel) {
+    private Placed finish(FindingType type, Zone zone, Raster d, boolean uncertain, double keep) {
         byte lung = lungLabel(zone.side());
-        float peak = max(d.a);
-        if (peak <= 0) {
+        int[] ext = extent(d.a);
+        if (ext == null) {
             return null;
         }
-        float level = (float) (maskLevel * peak);
-        byte[] mask = new byte[size * size];
+        float footprint = (float) (MASK_LEVEL * max(d.a, ext));
         int before = 0;
+        for (int y = ext[1]; y <= ext[3]; y++) {
+            for (int i = y * size + ext[0]; i <= y * size + ext[2]; i++) {
+                if (d.a[i] >= footprint) {
+                    before++;
+                }
+                if (labels[i] != lung) {
+                    d.a[i] = 0;
+                }
+            }
+        }
+        Blur.antialias(d.a, size, ext[0], ext[1], ext[2], ext[3]);
+        int[] grown = grow(ext);
+        float level = (float) (MASK_LEVEL * max(d.a, grown));
+        byte[] mask = new byte[size * size];
         int after = 0;
         long sx = 0;
         long sy = 0;
-        for (int i = 0; i < d.a.length; i++) {
-            boolean on = d.a[i] >= level;
-            if (on) {
-                before++;
-            }
-            if (labels[i] != lung) {
-                d.a[i] = 0;
-            } else if (on) {
-                mask[i] = 1;
-                after++;
-                sx += i % size;
-                sy += i / size;
+        for (int y = grown[1]; y <= grown[3]; y++) {
+            for (int x = grown[0]; x <= grown[2]; x++) {
+                int i = y * size + x;
+                if (d.a[i] >= level && level > 0 && labels[i] == lung) {
+                    mask[i] = 1;
+                    after++;
+                    sx += x;
+                    sy += y;
+                }
             }
         }
         if (after == 0 || after < keep * before) {
@@ -300,10 +325,38 @@ final class FindingSampler {
         return new Placed(new Finding(type, zone, box, mask, cx, cy, uncertain), d.a);
     }
 
-    private static float max(float[] a) {
+    /** The tight rectangle {x0, y0, x1, y1} of the non-zero pixels, or null if there are none. */
+    private int[] extent(float[] a) {
+        int x0 = size, y0 = size, x1 = -1, y1 = -1;
+        for (int y = 0; y < size; y++) {
+            int row = y * size;
+            for (int x = 0; x < size; x++) {
+                if (a[row + x] != 0) {
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x);
+                    if (y0 == size) {
+                        y0 = y;
+                    }
+                    y1 = y;
+                }
+            }
+        }
+        return x1 < 0 ? null : new int[] {x0, y0, x1, y1};
+    }
+
+    /** The rectangle grown by the antialiasing blur's reach (generously) and clipped to the image. */
+    private int[] grow(int[] ext) {
+        int reach = 3 * (int) Math.ceil(size / 224.0) + 2;
+        return new int[] {Math.max(0, ext[0] - reach), Math.max(0, ext[1] - reach), Math.min(size - 1, ext[2] + reach),
+                Math.min(size - 1, ext[3] + reach)};
+    }
+
+    private float max(float[] a, int[] rect) {
         float m = 0;
-        for (float v : a) {
-            m = Math.max(m, v);
+        for (int y = rect[1]; y <= rect[3]; y++) {
+            for (int i = y * size + rect[0]; i <= y * size + rect[2]; i++) {
+                m = Math.max(m, a[i]);
+            }
         }
         return m;
     }

@@ -63,6 +63,8 @@ public final class SyntheticCxr {
         List<FindingSampler.Placed> placed = FindingSampler.sample(stream(seed, "findings", index), an,
                 body.labels(), zones, size);
         Raster density = body.density();
+        Blur.antialias(density.a, size); // findings come antialiased too: the blur is linear
+        Exposure exposure = Exposure.sample(stream(seed, "exposure", index), density);
         List<Finding> findings = new ArrayList<>();
         for (FindingSampler.Placed p : placed) {
             findings.add(p.finding());
@@ -73,22 +75,11 @@ public final class SyntheticCxr {
                 }
             }
         }
-        antialias(density, size);
-        byte[] pixels = Exposure.sample(stream(seed, "exposure", index)).apply(density, stream(seed, "noise", index));
+        byte[] pixels = exposure.apply(density, stream(seed, "noise", index));
         ReportComposer.Report report = ReportComposer.compose(stream(seed, "text", index), findings, cardiomegaly,
                 size);
         return new SyntheticSample(seed, index, size, view, pixels, body.labels(), zones, findings, report.findings(),
                 report.impression(), cardiomegaly, report.labels());
-    }
-
-    /** A blur of about 0.7 px at 224 px, scaled with the size, so that edges look like an imaging system's. */
-    private static void antialias(Raster density, int size) {
-        double sigma = 0.7 * size / DEFAULT_SIZE;
-        if (sigma < 1.2) {
-            Blur.binomial(density.a, size);
-        } else {
-            Blur.box(density.a, size, (int) Math.max(1, Math.round(sigma / 1.2)), 3);
-        }
     }
 
     private static SplittableRandom stream(long seed, String part, int index) {
