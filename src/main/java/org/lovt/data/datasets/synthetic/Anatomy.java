@@ -41,9 +41,10 @@ final class Anatomy {
     final double carinaY;
     final double tracheaHalf;
     final boolean cardiomegaly;
+    final boolean edema;
     final double cardiothoracicRatio;
 
-    private Anatomy(SplittableRandom r, boolean cardiomegaly) {
+    private Anatomy(SplittableRandom r, boolean cardiomegaly, boolean edema) {
         zoom = uniform(r, 0.90, 1.08);
         double z = zoom;
         cx = 0.5 + uniform(r, -0.04, 0.04);
@@ -62,6 +63,7 @@ final class Anatomy {
         left = lung(r, Side.LEFT, apexY + z * uniform(r, -0.01, 0.01), leftBase,
                 medial + z * uniform(r, 0.0, 0.01), lateral + z * uniform(r, -0.01, 0.01), z);
         this.cardiomegaly = cardiomegaly;
+        this.edema = edema;
         cardiothoracicRatio = cardiomegaly ? uniform(r, 0.56, 0.64) : uniform(r, 0.40, 0.48);
         double heartWidth = cardiothoracicRatio * 2 * lateral;
         double heartRight = cx - uniform(r, 0.28, 0.36) * heartWidth; // image-left border (right atrium)
@@ -90,9 +92,12 @@ final class Anatomy {
                 z * uniform(r, 0.05, 0.075));
     }
 
-    /** A random anatomy; {@code cardiomegaly} enlarges the heart to a cardiothoracic ratio above 0.55. */
-    static Anatomy sample(SplittableRandom r, boolean cardiomegaly) {
-        return new Anatomy(r, cardiomegaly);
+    /**
+     * A random anatomy; {@code cardiomegaly} enlarges the heart to a cardiothoracic ratio above 0.55, {@code edema}
+     * adds bilateral perihilar haze and prominent vessels (pulmonary edema, a diffuse finding without a zone).
+     */
+    static Anatomy sample(SplittableRandom r, boolean cardiomegaly, boolean edema) {
+        return new Anatomy(r, cardiomegaly, edema);
     }
 
     Lung lung(Side side) {

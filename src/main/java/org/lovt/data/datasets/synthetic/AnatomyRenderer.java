@@ -31,8 +31,13 @@ final class AnatomyRenderer {
             density.a[i] += bones.a[i] * (lungWeight[i] != 0 ? 1f : 0.45f);
         }
         Raster vessels = vessels(an, r, size);
+        // Pulmonary edema: congested vessels and a haze fanning out from both hila.
+        float vesselGain = an.edema ? 1.4f : 1f;
         for (int i = 0; i < lungWeight.length; i++) {
-            density.a[i] += vessels.a[i] * lungWeight[i];
+            density.a[i] += vesselGain * vessels.a[i] * lungWeight[i];
+        }
+        if (an.edema) {
+            perihilarHaze(an, r, size, density, lungWeight);
         }
         if (r.nextDouble() < 0.35) {
             breastShadows(an, r, size, density);
@@ -256,6 +261,21 @@ final class AnatomyRenderer {
                 branch(out, r, side, x1, y1, a, length * Anatomy.uniform(r, 0.6, 0.8), radius * 0.7, amp * 0.75,
                         depth - 1);
             }
+        }
+    }
+
+    private static void perihilarHaze(Anatomy an, SplittableRandom r, int size, Raster out, float[] lungWeight) {
+        double amp = Anatomy.uniform(r, 0.09, 0.13);
+        Raster haze = new Raster(size);
+        for (Side side : Side.values()) {
+            Anatomy.Lung l = an.lung(side);
+            double hx = (an.cx + side.imageDirection() * (l.medial() + 0.04 * an.zoom)) * size;
+            double hy = (l.apexY() + 0.5 * l.height()) * size;
+            haze.ellipseAdd(hx, hy, 0.7 * (l.lateral() - l.medial()) * size, 0.42 * l.height() * size, amp,
+                    Raster.SMOOTH);
+        }
+        for (int i = 0; i < lungWeight.length; i++) {
+            out.a[i] += haze.a[i] * lungWeight[i];
         }
     }
 

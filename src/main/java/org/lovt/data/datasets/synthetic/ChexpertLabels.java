@@ -12,7 +12,7 @@ import org.lovt.data.ScanReportSample;
  *
  * <p>Derivation (documented so that a reader can check it against the text): a finding sentence sets its type's
  * labels ({@link FindingType#chexpertLabels()}) to 1.0, or -1.0 when hedged; an enlarged heart sets Cardiomegaly
- * 1.0; each negative statement sets its label to 0.0 ("No pleural effusion." → Pleural Effusion, "Heart size is
+ * 1.0; pulmonary edema sets Edema 1.0 (-1.0 when hedged); each negative statement sets its label to 0.0 ("No pleural effusion." → Pleural Effusion, "Heart size is
  * normal." → Cardiomegaly, "No pulmonary edema." → Edema, "No pneumothorax." → Pneumothorax, "... no focal
  * consolidation" → Consolidation, "No pulmonary nodules" → Lung Lesion, "No atelectasis." → Atelectasis, "No
  * displaced rib fracture." → Fracture, "The cardiomediastinal silhouette is normal." → Enlarged Cardiomediastinum).

@@ -55,6 +55,7 @@ final class GroundTruthJson {
         o.put("anatomy_mask", anatomyMask);
         o.put("view", s.view().name());
         o.put("cardiomegaly", s.cardiomegaly());
+        o.put("edema", s.edema());
         o.put("midline_x", s.zones().midlineX());
         ObjectNode zones = o.putObject("zones");
         for (Map.Entry<Zone, Box> e : s.zoneBoxes().entrySet()) {

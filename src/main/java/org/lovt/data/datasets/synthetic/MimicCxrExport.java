@@ -78,12 +78,13 @@ public final class MimicCxrExport {
         StringBuilder chexpert = new StringBuilder("subject_id,study_id,")
                 .append(String.join(",", ChexpertLabels.LABELS)).append('\n');
         List<ObjectNode> truths = new ArrayList<>();
+        int[] studyIds = SyntheticIds.studyIds(splits.stream().mapToInt(SyntheticDataset::size).sum());
         int ordinal = 0;
         for (SyntheticDataset split : splits) {
             int first = ordinal;
             String official = split.split().equals("validation") ? "validate" : split.split();
             OrderedParallel.run(split.size(), threads, i -> study(dir, jpgRoot, reportRoot, split, official, first + i,
-                    i), st -> {
+                    studyIds[first + i], i), st -> {
                         metadata.append(st.metadata());
                         splitCsv.append(st.split());
                         chexpert.append(st.chexpert());
@@ -107,10 +108,9 @@ public final class MimicCxrExport {
     }
 
     private static Study study(Path dir, Path jpgRoot, Path reportRoot, SyntheticDataset split, String official,
-                               int ordinal, int index) throws IOException {
+                               int ordinal, int study, int index) throws IOException {
         SyntheticSample s = split.get(index);
         int subject = SyntheticIds.subjectId(ordinal);
-        int study = SyntheticIds.studyId(ordinal);
         String dicom = SyntheticIds.dicomId(split.splitSeed(), split.split(), index);
         String subjectDir = "files/" + SyntheticIds.subjectFolder(subject) + "/p" + subject;
         String jpg = subjectDir + "/s" + study + "/" + dicom + ".jpg";

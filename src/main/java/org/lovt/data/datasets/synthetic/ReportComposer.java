@@ -21,11 +21,11 @@ final class ReportComposer {
         this.r = r;
     }
 
-    static Report compose(SplittableRandom r, List<Finding> findings, boolean cardiomegaly, int size) {
-        return new ReportComposer(r).report(findings, cardiomegaly, size);
+    static Report compose(SplittableRandom r, List<Finding> findings, boolean cardiomegaly, boolean edema, int size) {
+        return new ReportComposer(r).report(findings, cardiomegaly, edema, size);
     }
 
-    private Report report(List<Finding> findings, boolean cardiomegaly, int size) {
+    private Report report(List<Finding> findings, boolean cardiomegaly, boolean edema, int size) {
         List<ReportSentence> body = new ArrayList<>();
         boolean[] present = new boolean[FindingType.values().length];
         boolean lungFinding = false;
@@ -39,14 +39,20 @@ final class ReportComposer {
             }
         }
         body.add(heart(cardiomegaly));
+        if (edema) {
+            body.add(edema());
+        }
         List<String> topics = new ArrayList<>();
         for (FindingType t : FindingType.values()) {
             if (!present[t.ordinal()] && t != FindingType.DEVICE) {
                 topics.add(t.key());
             }
         }
-        topics.addAll(List.of("pneumothorax", "edema", "mediastinum", "bones"));
-        if (!lungFinding) {
+        topics.addAll(List.of("pneumothorax", "mediastinum", "bones"));
+        if (!edema) {
+            topics.add("edema");
+        }
+        if (!lungFinding && !edema) {
             topics.add("lungs");
         }
         shuffle(topics);
@@ -59,7 +65,7 @@ final class ReportComposer {
             body.add(normal(topic, cardiomegaly, chosen.contains("pneumothorax")));
         }
         shuffle(body);
-        boolean abnormal = lungFinding || cardiomegaly;
+        boolean abnormal = lungFinding || cardiomegaly || edema;
         List<ReportSentence> impression = List.of(new ReportSentence(abnormal
                 ? Phrases.pick(r, List.of("Findings as described above.", "Abnormal chest radiograph as detailed above.",
                         "See findings above."))
@@ -200,6 +206,18 @@ final class ReportComposer {
                 : Phrases.pick(r, List.of("Heart size is normal.", "The heart size is within normal limits.",
                         "Normal heart size.", "The cardiac silhouette is normal in size."));
         return new ReportSentence(text, -1, "heart");
+    }
+
+    /** Pulmonary edema: diffuse and bilateral, so the sentence names no zone (finding -1); hedged one time in five. */
+    private ReportSentence edema() {
+        boolean hedge = r.nextDouble() < 0.2;
+        labels.mention("Edema", hedge ? -1.0 : 1.0);
+        String text = hedge
+                ? Phrases.pick(r, List.of("Possible mild pulmonary edema.", "There may be mild interstitial edema."))
+                : Phrases.pick(r, List.of("There is mild pulmonary edema.", "Mild interstitial pulmonary edema.",
+                        "Perihilar haziness is consistent with mild pulmonary edema.",
+                        "Pulmonary vascular congestion with mild edema."));
+        return new ReportSentence(text, -1, "edema");
     }
 
     /** A normal or negative statement about {@code topic}, recording the labels it sets. */

@@ -29,6 +29,7 @@ public final class SyntheticCxr {
     public static final int MAX_SIZE = 4096;
 
     private static final double CARDIOMEGALY = 0.2;
+    private static final double EDEMA = 0.12;
     private static final double AP = 0.3;
 
     private SyntheticCxr() {}
@@ -57,7 +58,8 @@ public final class SyntheticCxr {
         SplittableRandom anatomyRng = stream(seed, "anatomy", index);
         boolean cardiomegaly = anatomyRng.nextDouble() < CARDIOMEGALY;
         View view = anatomyRng.nextDouble() < AP ? View.AP : View.PA;
-        Anatomy an = Anatomy.sample(anatomyRng, cardiomegaly);
+        boolean edema = anatomyRng.nextDouble() < EDEMA;
+        Anatomy an = Anatomy.sample(anatomyRng, cardiomegaly, edema);
         AnatomyRenderer.Result body = AnatomyRenderer.render(an, anatomyRng, size);
         LungZones zones = LungZones.of(body.labels(), size, an.cx * size);
         List<FindingSampler.Placed> placed = FindingSampler.sample(stream(seed, "findings", index), an,
@@ -77,9 +79,9 @@ public final class SyntheticCxr {
         }
         byte[] pixels = exposure.apply(density, stream(seed, "noise", index));
         ReportComposer.Report report = ReportComposer.compose(stream(seed, "text", index), findings, cardiomegaly,
-                size);
+                edema, size);
         return new SyntheticSample(seed, index, size, view, pixels, body.labels(), zones, findings, report.findings(),
-                report.impression(), cardiomegaly, report.labels());
+                report.impression(), cardiomegaly, edema, report.labels());
     }
 
     private static SplittableRandom stream(long seed, String part, int index) {

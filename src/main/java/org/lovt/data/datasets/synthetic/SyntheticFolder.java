@@ -88,7 +88,8 @@ public final class SyntheticFolder {
         List<List<ReportSentence>> sections = GroundTruthJson.sentences(img);
         return new SyntheticSample(img.get("seed").asLong(), img.get("index").asInt(), size,
                 View.valueOf(img.get("view").asText()), pixels, anatomy, zones, findings, sections.get(0),
-                sections.get(1), img.get("cardiomegaly").asBoolean(), GroundTruthJson.labels(report));
+                sections.get(1), img.get("cardiomegaly").asBoolean(),
+                img.get("edema").asBoolean(), GroundTruthJson.labels(report));
     }
 
     static byte[] readImage(Path file, int size) {

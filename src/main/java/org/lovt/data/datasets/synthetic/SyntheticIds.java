@@ -4,16 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
+import org.lovt.data.datasets.mimic.MimicSectionParser;
+
 /**
  * MIMIC-CXR-style identifiers for synthetic studies, numbered by their ordinal over all written splits (train,
  * then validation, then test). One subject has one study with one frontal image. Formats as in MIMIC-CXR-JPG 2.0.0:
  * subject ids have 8 digits starting with 1 (folder {@code p10}..{@code p19} from the first two digits, all ten used
  * from the tenth study on), study ids 8 digits starting with 5, dicom ids five dash-separated groups of 8 lowercase
- * hex digits.
+ * hex digits. Study ids count up from 50000000 but skip the real study ids that LoVT's section parser special-cases
+ * and drops ({@link MimicSectionParser#isCustomRuleStudy}), so that no synthetic study is lost in preparation.
  */
 final class SyntheticIds {
-    /** Ordinals must stay below this so that the ids keep their 8 digits. */
-    static final int MAX_STUDIES = 10_000_000;
+    /** Ordinals must stay below this so that the ids keep their 8 digits and their leading 1 or 5. */
+    static final int MAX_STUDIES = 9_000_000;
 
     private SyntheticIds() {}
 
@@ -22,9 +25,18 @@ final class SyntheticIds {
         return (10 + ordinal % 10) * 1_000_000 + ordinal / 10;
     }
 
-    static int studyId(int ordinal) {
-        check(ordinal);
-        return 50_000_000 + ordinal;
+    /** The study ids of ordinals 0 .. count-1 (8 digits, from 50000000 up, skipping LoVT's special cases). */
+    static int[] studyIds(int count) {
+        check(Math.max(0, count - 1));
+        int[] ids = new int[count];
+        int next = 50_000_000;
+        for (int i = 0; i < count; i++) {
+            while (MimicSectionParser.isCustomRuleStudy("s" + next)) {
+                next++;
+            }
+            ids[i] = next++;
+        }
+        return ids;
     }
 
     /** The folder prefix of a subject, e.g. {@code p12}. */

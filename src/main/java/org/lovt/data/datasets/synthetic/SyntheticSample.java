@@ -18,12 +18,16 @@ import java.util.Objects;
  * @param findings   the drawn findings, in generation order (sentence {@code finding} indices point here)
  * @param findingsSection the FINDINGS sentences, shuffled
  * @param impression the IMPRESSION sentences (one, never describing a finding)
- * @param cardiomegaly whether the heart is drawn enlarged (cardiothoracic ratio above 0.55)
+ * @param cardiomegaly whether the heart is drawn enlarged (cardiothoracic ratio above 0.55); the report says so in a
+ *                   sentence about the heart (finding index -1: it has no zone)
+ * @param edema      whether pulmonary edema is drawn (bilateral perihilar haze, prominent vessels); the report says
+ *                   so (possibly hedged) in a sentence with finding index -1, topic {@code edema}
  * @param labels     the 14 MIMIC-CXR CheXpert labels implied by the report
  */
 public record SyntheticSample(long seed, int index, int size, View view, byte[] pixels, byte[] anatomy,
                               LungZones zones, List<Finding> findings, List<ReportSentence> findingsSection,
-                              List<ReportSentence> impression, boolean cardiomegaly, ChexpertLabels labels) {
+                              List<ReportSentence> impression, boolean cardiomegaly, boolean edema,
+                              ChexpertLabels labels) {
     /** Label map value outside the body. */
     public static final byte OUTSIDE = 0;
     /** Label map value of the body outside the lung fields (mediastinum, heart, chest wall, abdomen, neck). */

@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     reports.jsonl                per image: id, study_id, image, view, sentences (FINDINGS then IMPRESSION),
  *                                  num_findings_sentences, chexpert (5 binary U-ones), chexpert_labels (14, null = blank)
  *     ground_truth.json            conventions + per image: zones, findings (type, zone, box, mask, anchor,
- *                                  uncertain, sentence), sentences (text, finding, topic, section), cardiomegaly
+ *                                  uncertain, sentence), sentences (text, finding, topic, section), cardiomegaly,
+ *                                  edema
  * </pre>
  *
  * Ids are the zero-padded index in the split; study ids ({@code s5xxxxxxx}) number the studies over all splits in
@@ -55,9 +56,10 @@ public final class SyntheticWriter {
             meta.put("seed", splits.get(0).seed());
             meta.put("image_size", splits.get(0).imageSize());
             ObjectNode splitNode = meta.putObject("splits");
+            int[] studyIds = SyntheticIds.studyIds(splits.stream().mapToInt(SyntheticDataset::size).sum());
             int ordinal = 0;
             for (SyntheticDataset split : splits) {
-                writeSplit(dir.resolve(split.split()), split, ordinal, threads);
+                writeSplit(dir.resolve(split.split()), split, studyIds, ordinal, threads);
                 ObjectNode sn = splitNode.putObject(split.split());
                 sn.put("split_seed", split.splitSeed());
                 sn.put("count", split.size());
@@ -89,7 +91,7 @@ public final class SyntheticWriter {
 
     private record Written(ObjectNode report, ObjectNode truth) {}
 
-    private static void writeSplit(Path dir, SyntheticDataset split, int firstOrdinal, int threads)
+    private static void writeSplit(Path dir, SyntheticDataset split, int[] studyIds, int firstOrdinal, int threads)
             throws IOException {
         Files.createDirectories(dir.resolve("images"));
         Files.createDirectories(dir.resolve("masks"));
@@ -111,7 +113,7 @@ public final class SyntheticWriter {
             }
             ObjectNode truth = GroundTruthJson.image(s, image, anatomy, masks);
             truth.put("id", id);
-            String studyId = "s" + SyntheticIds.studyId(firstOrdinal + i);
+            String studyId = "s" + studyIds[firstOrdinal + i];
             truth.put("study_id", studyId);
             return new Written(GroundTruthJson.report(s, id, studyId, image), truth);
         }, w -> {

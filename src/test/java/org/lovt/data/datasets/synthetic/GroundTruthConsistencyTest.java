@@ -89,6 +89,14 @@ class GroundTruthConsistencyTest {
                     }
                 }
             }
+            List<ReportSentence> edema = s.reportSentences().stream().filter(rs -> rs.topic().equals("edema")).toList();
+            if (s.edema()) {
+                assertEquals(1, edema.size(), "one edema sentence");
+                assertTrue(edema.get(0).text().toLowerCase(Locale.ROOT).contains("edema"));
+                assertFalse(edema.get(0).text().matches("(?i)(no|there is no) .*"), edema.get(0).text());
+                assertTrue(s.reportSentences().stream().noneMatch(rs -> rs.text().contains("lungs are clear")
+                        || rs.text().contains("Lungs are")));
+            }
             assertEquals(1, s.impression().size());
             assertEquals(-1, s.impression().get(0).finding());
         }
@@ -242,7 +250,10 @@ class GroundTruthConsistencyTest {
                 }
             }
             assertEquals(s.cardiomegaly() ? 1.0 : 0.0, l.get("Cardiomegaly"));
-            boolean pathology = s.cardiomegaly() || s.findings().stream().anyMatch(f -> f.type() != FindingType.DEVICE);
+            double edema = l.get("Edema");
+            assertTrue(s.edema() ? edema == 1.0 || edema == -1.0 : Double.isNaN(edema) || edema == 0.0, "Edema " + edema);
+            boolean pathology = s.cardiomegaly() || s.edema()
+                    || s.findings().stream().anyMatch(f -> f.type() != FindingType.DEVICE);
             double noFinding = l.get("No Finding");
             assertEquals(pathology, Double.isNaN(noFinding), "No Finding is 1.0 or blank");
             if (!pathology) {
@@ -267,6 +278,7 @@ class GroundTruthConsistencyTest {
         Set<String> normalSentences = new HashSet<>();
         int hedged = 0;
         int enlarged = 0;
+        int edema = 0;
         int ap = 0;
         for (SyntheticSample s : SAMPLES) {
             counts[s.findings().size()]++;
@@ -276,6 +288,7 @@ class GroundTruthConsistencyTest {
             });
             hedged += (int) s.findings().stream().filter(Finding::uncertain).count();
             enlarged += s.cardiomegaly() ? 1 : 0;
+            edema += s.edema() ? 1 : 0;
             ap += s.view() == View.AP ? 1 : 0;
             for (ReportSentence rs : s.reportSentences()) {
                 (rs.finding() >= 0 ? findingSentences : normalSentences).add(rs.text());
@@ -286,7 +299,8 @@ class GroundTruthConsistencyTest {
         }
         assertEquals(EnumSet.allOf(FindingType.class), types);
         assertEquals(EnumSet.allOf(Zone.class), zones);
-        assertTrue(hedged > 10 && enlarged > N / 10 && ap > N / 10 && ap < N / 2, hedged + " " + enlarged + " " + ap);
+        assertTrue(hedged > 10 && enlarged > N / 10 && edema > N / 20 && ap > N / 10 && ap < N / 2,
+                hedged + " " + enlarged + " " + edema + " " + ap);
         assertTrue(findingSentences.size() > 200, "distinct finding sentences: " + findingSentences.size());
         assertTrue(normalSentences.size() > 30, "distinct normal sentences: " + normalSentences.size());
     }

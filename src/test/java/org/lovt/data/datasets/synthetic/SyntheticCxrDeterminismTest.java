@@ -37,6 +37,7 @@ class SyntheticCxrDeterminismTest {
         assertEquals(a.findingsSection(), b.findingsSection());
         assertEquals(a.impression(), b.impression());
         assertEquals(a.cardiomegaly(), b.cardiomegaly());
+        assertEquals(a.edema(), b.edema());
         assertEquals(a.labels(), b.labels());
     }
 
