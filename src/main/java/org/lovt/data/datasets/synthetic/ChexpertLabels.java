@@ -12,13 +12,13 @@ import org.lovt.data.ScanReportSample;
  *
  * <p>Derivation (documented so that a reader can check it against the text): a finding sentence sets its type's
  * labels ({@link FindingType#chexpertLabels()}) to 1.0, or -1.0 when hedged; an enlarged heart sets Cardiomegaly
- * 1.0; pulmonary edema sets Edema 1.0 (-1.0 when hedged); each negative statement sets its label to 0.0 ("No pleural effusion." → Pleural Effusion, "Heart size is
- * normal." → Cardiomegaly, "No pulmonary edema." → Edema, "No pneumothorax." → Pneumothorax, "... no focal
- * consolidation" → Consolidation, "No pulmonary nodules" → Lung Lesion, "No atelectasis." → Atelectasis, "No
- * displaced rib fracture." → Fracture, "The cardiomediastinal silhouette is normal." → Enlarged Cardiomediastinum).
- * Several mentions aggregate like the CheXpert labeler: any 1.0 → 1.0, else any -1.0 → -1.0, else 0.0. No Finding
- * is 1.0 when no label other than Support Devices is 1.0 or -1.0, else blank (never 0.0, as in MIMIC). Pleural
- * Other and Pneumonia are never mentioned.
+ * 1.0; pulmonary edema sets Edema 1.0 (-1.0 when hedged); each negative statement sets its label to 0.0 ("No
+ * pleural effusion." → Pleural Effusion, "Heart size is normal." → Cardiomegaly, "No pulmonary edema." → Edema,
+ * "No pneumothorax." → Pneumothorax, "... no focal consolidation" → Consolidation, "No pulmonary nodules" → Lung
+ * Lesion, "No atelectasis." → Atelectasis, "No displaced rib fracture." → Fracture, "The cardiomediastinal
+ * silhouette is normal." → Enlarged Cardiomediastinum). Several mentions aggregate like the CheXpert labeler: any
+ * 1.0 → 1.0, else any -1.0 → -1.0, else 0.0. No Finding is 1.0 when no label other than Support Devices is 1.0 or
+ * -1.0, else blank (never 0.0, as in MIMIC). Pleural Other and Pneumonia are never mentioned.
  */
 public final class ChexpertLabels {
     /** The 14 label columns in the order of {@code mimic-cxr-2.0.0-chexpert.csv}. */

@@ -67,8 +67,8 @@ final class ReportComposer {
         shuffle(body);
         boolean abnormal = lungFinding || cardiomegaly || edema;
         List<ReportSentence> impression = List.of(new ReportSentence(abnormal
-                ? Phrases.pick(r, List.of("Findings as described above.", "Abnormal chest radiograph as detailed above.",
-                        "See findings above."))
+                ? Phrases.pick(r, List.of("Findings as described above.",
+                        "Abnormal chest radiograph as detailed above.", "See findings above."))
                 : Phrases.pick(r, List.of("No acute cardiopulmonary process.", "No acute cardiopulmonary abnormality.",
                         "No acute intrathoracic process.")), -1, "impression"));
         return new Report(List.copyOf(body), impression, labels.build());

@@ -48,8 +48,8 @@ final class SyntheticIds {
     static String dicomId(long splitSeed, String split, int index) {
         byte[] h;
         try {
-            h = MessageDigest.getInstance("SHA-1").digest(("lovt-synthetic-cxr:" + splitSeed + ":" + split + ":" + index)
-                    .getBytes(StandardCharsets.UTF_8));
+            String origin = "lovt-synthetic-cxr:" + splitSeed + ":" + split + ":" + index;
+            h = MessageDigest.getInstance("SHA-1").digest(origin.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required by every Java runtime", e);
         }

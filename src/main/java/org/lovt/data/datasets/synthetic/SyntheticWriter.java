@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     masks/000000_anatomy.png     label map: 0 outside, 1 body, 2 right lung field, 3 left lung field
  *     masks/000000_f0.png          one 0/255 mask per finding, in finding order
  *     reports.jsonl                per image: id, study_id, image, view, sentences (FINDINGS then IMPRESSION),
- *                                  num_findings_sentences, chexpert (5 binary U-ones), chexpert_labels (14, null = blank)
+ *                                  num_findings_sentences, chexpert (5 binary U-ones), chexpert_labels (14,
+ *                                  null = blank)
  *     ground_truth.json            conventions + per image: zones, findings (type, zone, box, mask, anchor,
  *                                  uncertain, sentence), sentences (text, finding, topic, section), cardiomegaly,
  *                                  edema

@@ -121,7 +121,8 @@ class GroundTruthConsistencyTest {
                 }
                 assertTrue(f.box().contains(f.anchorX(), f.anchorY()), what + ": anchor in box");
                 assertEquals(f.zone(), s.zones().zoneOf(f.anchorX(), f.anchorY()), what + ": zone of the anchor");
-                assertTrue(s.zoneBoxes().get(f.zone()).contains(f.anchorX(), f.anchorY()), what + ": anchor in zone box");
+                assertTrue(s.zoneBoxes().get(f.zone()).contains(f.anchorX(), f.anchorY()),
+                        what + ": anchor in zone box");
                 byte lung = f.zone().side() == Side.RIGHT ? SyntheticSample.RIGHT_LUNG : SyntheticSample.LEFT_LUNG;
                 assertEquals(lung, s.anatomy()[f.anchorY() * size + f.anchorX()], what + ": anchor in its lung");
             }
@@ -251,7 +252,8 @@ class GroundTruthConsistencyTest {
             }
             assertEquals(s.cardiomegaly() ? 1.0 : 0.0, l.get("Cardiomegaly"));
             double edema = l.get("Edema");
-            assertTrue(s.edema() ? edema == 1.0 || edema == -1.0 : Double.isNaN(edema) || edema == 0.0, "Edema " + edema);
+            assertTrue(s.edema() ? edema == 1.0 || edema == -1.0 : Double.isNaN(edema) || edema == 0.0,
+                    "Edema " + edema);
             boolean pathology = s.cardiomegaly() || s.edema()
                     || s.findings().stream().anyMatch(f -> f.type() != FindingType.DEVICE);
             double noFinding = l.get("No Finding");

@@ -47,8 +47,8 @@ class MimicCxrExportTest {
     /** Rows of a CSV without quoted fields (MIMIC's have none), from the gzip file. */
     static List<List<String>> csvGz(Path file) throws IOException {
         List<List<String>> rows = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 rows.add(List.of(line.split(",", -1)));
@@ -171,7 +171,8 @@ class MimicCxrExportTest {
                 assertEquals(s.impression().get(0).text(), sec.get("impression").strip());
                 assertEquals("s" + img.get("study_id").asInt() + ".txt",
                         Path.of(img.get("report").asText()).getFileName().toString());
-                assertEquals(split.split().equals("validation") ? "validate" : split.split(), img.get("split").asText());
+                String official = split.split().equals("validation") ? "validate" : split.split();
+                assertEquals(official, img.get("split").asText());
                 assertEquals(s.findings().size(), img.get("findings").size());
             }
         }
