@@ -143,6 +143,14 @@ public final class LovtModel extends Module {
         return new Output(a, b, pa, pb, att, losses, metrics, total);
     }
 
+    /**
+     * Region↔sentence cross-attention for analysis (both directions), whether or not the config trains a local
+     * objective: {@code probsA2b} (B, N_b, regions) is where each sentence looks.
+     */
+    public CrossAttention.Output attention(EncoderOutput a, EncoderOutput b) {
+        return crossAttention.forward(modelA.project(a).zl(), modelB.project(b).zl(), b.mask());
+    }
+
     private Tensor localWeights(BiModalModelConfig.LocalWeights mode, EncoderOutput e) {
         if (mode == null) {
             return null;

@@ -41,18 +41,31 @@ import org.lovt.torch.Tensors;
 public final class Pretrainer {
     /** Run limits and logging. */
     public record Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
-                          PrintStream progress) {
+                          PrintStream progress, long deadlineNanos) {
+        public Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
+                       PrintStream progress) {
+            this(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, Long.MAX_VALUE);
+        }
+
         /** The config's epochs, no step limit, checkpoints per epoch, Lightning's log interval (5). */
         public static Options of(int maxEpochs) {
             return new Options(maxEpochs, Long.MAX_VALUE, 0, 5, System.err);
         }
 
         public Options withMaxOptimizerSteps(long n) {
-            return new Options(maxEpochs, n, checkpointEverySteps, logEveryBatches, progress);
+            return new Options(maxEpochs, n, checkpointEverySteps, logEveryBatches, progress, deadlineNanos);
         }
 
         public Options withCheckpointEverySteps(long n) {
-            return new Options(maxEpochs, maxOptimizerSteps, n, logEveryBatches, progress);
+            return new Options(maxEpochs, maxOptimizerSteps, n, logEveryBatches, progress, deadlineNanos);
+        }
+
+        /**
+         * No epoch is started that would, at the pace of the previous one, end after {@code System.nanoTime()}
+         * reaches {@code deadline} (a time budget; the run then depends on the machine's speed).
+         */
+        public Options withDeadline(long deadline) {
+            return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, deadline);
         }
     }
 
@@ -158,8 +171,10 @@ public final class Pretrainer {
         Map<String, Double> lastVal = Map.of();
         Map<String, Double> lastTrain = Map.of();
         Progress progress = new Progress(options.progress(), 10);
+        long lastEpochNanos = 0;
         try {
-            while (st.epoch() < options.maxEpochs() && !stopped && st.optimizerSteps() < options.maxOptimizerSteps()) {
+            while (st.epoch() < options.maxEpochs() && !stopped && st.optimizerSteps() < options.maxOptimizerSteps()
+                    && System.nanoTime() + lastEpochNanos < options.deadlineNanos()) {
                 int epoch = st.epoch();
                 long n = train.batchesPerEpoch();
                 model.train(true);
@@ -222,6 +237,7 @@ public final class Pretrainer {
                 progress.update(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, options.maxEpochs()), n, n, start,
                         "batch", String.format(Locale.ROOT, "%s %.4f%s", monitor, value, better ? " (best)" : ""),
                         true);
+                lastEpochNanos = System.nanoTime() - start;
                 checkpoints.save(name(st), model, optimizer, st, extras(), better
                         ? new String[] {Checkpoints.LAST, Checkpoints.BEST} : new String[] {Checkpoints.LAST});
                 stopped = bad >= patience;

@@ -1,0 +1,386 @@
+package org.lovt.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.lovt.analysis.Overlays;
+import org.lovt.analysis.PointingGame;
+import org.lovt.config.ConfigLoader;
+import org.lovt.config.ResolvedConfig;
+import org.lovt.config.UserConfig;
+import org.lovt.data.LoaderOptions;
+import org.lovt.data.PretrainingPipeline;
+import org.lovt.data.datasets.synthetic.Finding;
+import org.lovt.data.datasets.synthetic.SyntheticDataset;
+import org.lovt.data.datasets.synthetic.SyntheticFolder;
+import org.lovt.data.datasets.synthetic.SyntheticSample;
+import org.lovt.data.datasets.synthetic.SyntheticWriter;
+import org.lovt.data.image.ScanImageSource;
+import org.lovt.data.image.ScanTransform;
+import org.lovt.eval.Dice;
+import org.lovt.eval.LinearSegmentation;
+import org.lovt.model.EncoderOutput;
+import org.lovt.model.LovtModel;
+import org.lovt.model.PretrainedModels;
+import org.lovt.nn.CrossAttention;
+import org.lovt.text.ReportAugmentation;
+import org.lovt.text.ReportBatch;
+import org.lovt.text.ReportPacker;
+import org.lovt.text.WordPieceTokenizer;
+import org.lovt.torch.DType;
+import org.lovt.torch.HostTensor;
+import org.lovt.torch.Scope;
+import org.lovt.torch.Seeds;
+import org.lovt.torch.Tensors;
+import org.lovt.train.LoaderBatchSource;
+import org.lovt.train.PreTrainExperimentConfig;
+import org.lovt.train.Pretrainer;
+import org.lovt.util.AtomicFiles;
+
+/**
+ * The built-in demonstration: LoVT pre-training on synthetic chest X-rays and reports (no data set, no download),
+ * then how well the model links report sentences to image regions — the pointing game on the sentence→region
+ * attention and the Dice of a frozen linear segmentation probe — before and after training.
+ */
+public final class Demo {
+    /** The demo's model and recipe: LoVT_100 made small enough to train on a laptop CPU in minutes. */
+    public static final List<String> OVERRIDES = List.of("+experiment=LoVT_100", "name=demo",
+            "pretrain_model.encoder_b.language_encoder=lovt/tiny-bert", "pretrain_model.encoder_b.freeze_embeddings=false",
+            "pretrain_model.encoder_b.freeze_encoder_layers=0", "pretrain_model.encoder_b.max_length=128",
+            "++pretrain_model.encoder_a.backbone_args.stem_width=16",
+            "++pretrain_model.encoder_a.backbone_args.layers=[1,1,1,1]",
+            "pretrain_model.encoder_a.region_feature_layer=conv4", "pretrain_model.encoder_a.input_size=[128,128]",
+            // A flip would swap the patient's sides the reports name.
+            "pretrain_model.encoder_a.data_augmentation.random_horizontal_flip=false",
+            "pretrain_model.d_z=64", "pretrain_model.d_hidden=256", "pretrain_model.batch_size=32",
+            "pretrain_model.learning_rate=1e-3", "pretrain_model.lr_scheduler=[reduce_on_plateau]",
+            "trainer.accumulate_grad_batches=1", "callback.early_stopping.patience=1000", "~online_eval");
+    /** Overrides that remove the local losses (the control that must not learn to ground). */
+    public static final List<String> GLOBAL_ONLY = List.of("pretrain_model.ll_alignments_a={}",
+            "pretrain_model.ll_alignments_b={}");
+
+    /** How the demo runs. */
+    public record Settings(long seed, int train, int validation, int test, double minutes, Path out, int threads,
+                           List<String> extraOverrides, int pictures, PrintStream log) {}
+
+    /** What it measured. */
+    public record Result(double groundingBefore, double groundingAfter, double groundingChance, int groundedSentences,
+                         double diceRandomInit, double diceLearned, int epochs, double trainSeconds, Path out,
+                         List<Path> pictures) {}
+
+    private Demo() {}
+
+    public static Result run(Settings s) throws IOException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + (long) (s.minutes() * 60e9);
+        PrintStream log = s.log();
+        Path out = s.out();
+        Files.createDirectories(out);
+        int size = 128;
+
+        List<String> overrides = new ArrayList<>(OVERRIDES);
+        overrides.add("seed=" + s.seed());
+        overrides.addAll(s.extraOverrides());
+        ResolvedConfig resolved = ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, overrides);
+        PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
+
+        log.printf("demo: generating %d + %d + %d synthetic studies (%dx%d) ...%n", s.train(), s.validation(),
+                s.test(), size, size);
+        List<SyntheticDataset> splits = SyntheticDataset.splits(s.seed(), s.train(), s.validation(), s.test(), size);
+        Path data = out.resolve("data");
+        if (!Files.isDirectory(data)) {
+            SyntheticWriter.write(data, splits, s.threads());
+        }
+        List<SyntheticSample> test = new ArrayList<>();
+        for (int i = 0; i < splits.get(2).size(); i++) {
+            test.add(splits.get(2).get(i));
+        }
+        List<SyntheticSample> probeTrain = new ArrayList<>();
+        for (int i = 0; i < Math.min(400, splits.get(0).size()); i++) {
+            probeTrain.add(splits.get(0).get(i));
+        }
+        double[] stats = pixelStats(probeTrain);
+
+        Seeds.manualSeed(s.seed());
+        var trainSet = SyntheticFolder.open(data.resolve("train"));
+        List<String> corpus = new ArrayList<>();
+        for (int i = 0; i < trainSet.size(); i++) {
+            corpus.addAll(trainSet.get(i).sentences());
+        }
+        PretrainedModels.Assembled a = PretrainedModels.assemble(experiment.pretrainModel(), UserConfig.empty(),
+                null, () -> corpus);
+        LovtModel model = a.model();
+        Device cpu = new Device("cpu");
+        try (WordPieceTokenizer tok = a.tokenizer()) {
+            ReportPacker packer = new ReportPacker(tok, experiment.pretrainModel().encoderB().maxLength());
+            int grid = size / 16;
+            log.println("demo: measuring the untrained model ...");
+            double[] before = grounding(model, packer, test, stats, size, grid, null, 0);
+            double diceRandom = probeDice(model, probeTrain, test, stats, size);
+
+            var aug = experiment.pretrainModel().encoderA().dataAugmentation();
+            PretrainingPipeline trainPipe = PretrainingPipeline.train(
+                    ScanTransform.train(aug, size, stats[0], stats[1]),
+                    new ReportAugmentation(experiment.pretrainModel().encoderB().dataAugmentation()),
+                    ScanImageSource.decoding());
+            PretrainingPipeline valPipe = PretrainingPipeline.validation(
+                    ScanTransform.validation(aug, size, stats[0], stats[1]), ScanImageSource.decoding());
+            int batch = experiment.pretrainModel().batchSize();
+            Path runDir = out.resolve("run");
+            long evalReserve = (long) (Math.max(20, s.minutes() * 60 * 0.12) * 1e9);
+            long trainStart = System.nanoTime();
+            Pretrainer.Result r;
+            try (LoaderBatchSource t = new LoaderBatchSource(trainPipe.loader(trainSet,
+                    LoaderOptions.of(batch, true, true, s.threads(), s.seed())), (long) s.train() / batch * batch);
+                 LoaderBatchSource v = new LoaderBatchSource(valPipe.loader(SyntheticFolder.open(data.resolve(
+                         "validation")), LoaderOptions.of(batch, false, false, s.threads(), s.seed())), s.validation())) {
+                log.println("demo: pre-training LoVT (" + String.format("%,d", model.parameterCount(false))
+                        + " parameters) until the time budget is used ...");
+                r = new Pretrainer(experiment, model, packer, t, v, runDir, cpu,
+                        new Pretrainer.Options(1000, Long.MAX_VALUE, 0, 5, log).withDeadline(deadline - evalReserve))
+                        .fit();
+            }
+            double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            log.println("demo: measuring the trained model ...");
+            List<Path> pictures = new ArrayList<>();
+            double[] after = grounding(model, packer, test, stats, size, grid, out.resolve("pictures"), s.pictures());
+            try (var files = Files.list(out.resolve("pictures"))) {
+                files.sorted().forEach(pictures::add);
+            } catch (IOException ignored) {
+                // no pictures requested
+            }
+            double diceLearned = probeDice(model, probeTrain, test, stats, size);
+            charts(runDir, out);
+            Result result = new Result(before[0], after[0], after[1], (int) after[2], diceRandom, diceLearned,
+                    r.state().epoch(), trainSeconds, out, pictures);
+            AtomicFiles.writeString(out.resolve("results.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(result));
+            return result;
+        }
+    }
+
+    /** Mean and std of the images' pixels in [0, 1] (spec data §0 formula: per-image moments combined). */
+    static double[] pixelStats(List<SyntheticSample> samples) {
+        double meanSum = 0;
+        double varSum = 0;
+        double meanSq = 0;
+        for (SyntheticSample s : samples) {
+            double sum = 0;
+            double sq = 0;
+            for (byte b : s.pixels()) {
+                double v = (b & 0xff) / 255.0;
+                sum += v;
+                sq += v * v;
+            }
+            int n = s.pixels().length;
+            double m = sum / n;
+            meanSum += m;
+            meanSq += m * m;
+            varSum += sq / n - m * m;
+        }
+        int k = samples.size();
+        double mean = meanSum / k;
+        double var = varSum / k + (meanSq / k - mean * mean);
+        return new double[] {mean, Math.sqrt(var)};
+    }
+
+    /** (B, 3, S, S) normalised scans of samples {@code from..to}. */
+    static Tensor scans(List<SyntheticSample> samples, int from, int to, double[] stats, int size) {
+        int b = to - from;
+        ByteBuffer buf = ByteBuffer.allocate(b * 3 * size * size * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = from; i < to; i++) {
+            byte[] px = samples.get(i).pixels();
+            for (int c = 0; c < 3; c++) {
+                for (byte v : px) {
+                    buf.putFloat((float) (((v & 0xff) / 255.0 - stats[0]) / stats[1]));
+                }
+            }
+        }
+        buf.flip();
+        return Tensors.fromHost(new HostTensor(DType.F32, new long[] {b, 3, size, size}, buf));
+    }
+
+    /**
+     * Pointing game over every sentence that describes a finding: hit rate, the chance rate of a random pointer, and
+     * the number of sentences. Draws up to {@code pictures} overlays into {@code pictureDir}.
+     */
+    static double[] grounding(LovtModel model, ReportPacker packer, List<SyntheticSample> samples, double[] stats,
+                              int size, int grid, Path pictureDir, int pictures) {
+        model.eval();
+        int hits = 0;
+        int total = 0;
+        double chance = 0;
+        int drawn = 0;
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (int from = 0; from < samples.size(); from += 32) {
+                int to = Math.min(samples.size(), from + 32);
+                try (Scope sc = Scope.open()) {
+                    List<List<String>> reports = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        reports.add(samples.get(i).sentences());
+                    }
+                    ReportBatch rb = packer.pack(reports);
+                    EncoderOutput ea = model.scanEncoder().forward(scans(samples, from, to, stats, size));
+                    EncoderOutput eb = model.reportEncoder().forward(rb);
+                    CrossAttention.Output att = model.attention(ea, eb);
+                    float[] p = Tensors.toFloats(att.probsA2b());                // (B, N_b, grid²)
+                    long nb = att.probsA2b().size(1);
+                    int regions = grid * grid;
+                    for (int b = 0; b < to - from; b++) {
+                        SyntheticSample smp = samples.get(from + b);
+                        int[] findingOf = smp.sentenceFindings();
+                        int[] kept = rb.keptSentences()[b];
+                        for (int k = 0; k < kept.length; k++) {
+                            int f = findingOf[kept[k]];
+                            if (f < 0) {
+                                continue;
+                            }
+                            Finding finding = smp.findings().get(f);
+                            float[] a = java.util.Arrays.copyOfRange(p, (int) ((b * nb + k) * regions),
+                                    (int) ((b * nb + k + 1) * regions));
+                            var box = finding.box();
+                            boolean hit = PointingGame.hit(PointingGame.argmax(a), grid, grid, size, size, box.x(),
+                                    box.y(), box.w(), box.h());
+                            hits += hit ? 1 : 0;
+                            chance += PointingGame.chance(grid, grid, size, size, box.x(), box.y(), box.w(), box.h());
+                            total++;
+                            if (pictureDir != null && drawn < pictures) {
+                                Overlays.attention(pictureDir.resolve(String.format("attention-%02d.png", drawn)),
+                                        smp.pixels(), size, size, a, grid, grid,
+                                        new double[] {box.x(), box.y(), box.w(), box.h()},
+                                        (hit ? "HIT  " : "miss ") + smp.sentences().get(kept[k]));
+                                drawn++;
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            model.train(true);
+        }
+        return new double[] {total == 0 ? 0 : hits / (double) total, total == 0 ? 0 : chance / total, total};
+    }
+
+    /**
+     * Dice of a linear segmentation probe (1×1 conv on the frozen region feature map, upsampled) trained to segment
+     * the union of the finding masks, on the test images.
+     */
+    static double probeDice(LovtModel model, List<SyntheticSample> train, List<SyntheticSample> test, double[] stats,
+                            int size) {
+        String layer = model.scanEncoder().config().regionFeatureLayer();
+        try (Scope sc = Scope.open()) {
+            Tensor fTrain = features(model, train, stats, size, layer);
+            Tensor yTrain = masks(train, size);
+            Tensor fTest = features(model, test, stats, size, layer);
+            Tensor yTest = masks(test, size);
+            Seeds.manualSeed(7);
+            LinearSegmentation head = new LinearSegmentation(fTrain.size(1), 1);
+            Adam opt = new Adam(head.parameters(true), new AdamOptions(1e-2));
+            long n = fTrain.size(0);
+            for (int epoch = 0; epoch < 30; epoch++) {
+                for (long from = 0; from < n; from += 32) {
+                    try (Scope step = Scope.open()) {
+                        long len = Math.min(32, n - from);
+                        Tensor loss = Dice.loss(head.forward(fTrain.narrow(0, from, len), size, size),
+                                yTrain.narrow(0, from, len));
+                        opt.zero_grad();
+                        loss.backward();
+                        opt.step();
+                    }
+                }
+            }
+            Dice dice = new Dice();
+            try (NoGradGuard g = new NoGradGuard()) {
+                dice.update(head.forward(fTest, size, size), yTest);
+            }
+            return dice.value();
+        }
+    }
+
+    private static Tensor features(LovtModel model, List<SyntheticSample> samples, double[] stats, int size,
+                                   String layer) {
+        model.eval();
+        List<Tensor> parts = new ArrayList<>();
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (int from = 0; from < samples.size(); from += 32) {
+                int to = Math.min(samples.size(), from + 32);
+                parts.add(model.scanEncoder().backbone().features(scans(samples, from, to, stats, size), layer)
+                        .get(layer));
+            }
+        } finally {
+            model.train(true);
+        }
+        return torch.cat(new org.bytedeco.pytorch.TensorVector(parts.toArray(new Tensor[0])), 0);
+    }
+
+    private static Tensor masks(List<SyntheticSample> samples, int size) {
+        float[] m = new float[samples.size() * size * size];
+        for (int i = 0; i < samples.size(); i++) {
+            for (Finding f : samples.get(i).findings()) {
+                byte[] mask = f.mask();
+                if (mask == null) {
+                    continue;
+                }
+                for (int p = 0; p < size * size; p++) {
+                    if (mask[p] != 0) {
+                        m[i * size * size + p] = 1f;
+                    }
+                }
+            }
+        }
+        return Tensors.floats(m, samples.size(), 1, size, size);
+    }
+
+    /** Loss curves of the run (train every logged batch, validation per epoch). */
+    static void charts(Path runDir, Path out) throws IOException {
+        List<Double> train = new ArrayList<>();
+        List<Double> val = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+            JsonNode n = m.readTree(line);
+            if (n.has("train/total_loss")) {
+                train.add(n.get("train/total_loss").asDouble());
+            }
+            if (n.has("val/total_loss")) {
+                val.add(n.get("val/total_loss").asDouble());
+            }
+        }
+        Overlays.chart(out.resolve("loss-train.png"), "training loss (logged batches)", new String[] {"train"},
+                new double[][] {train.stream().mapToDouble(Double::doubleValue).toArray()});
+        Overlays.chart(out.resolve("loss-validation.png"), "validation loss (per epoch)", new String[] {"val"},
+                new double[][] {val.stream().mapToDouble(Double::doubleValue).toArray()});
+    }
+
+    /** Summary lines for the console. */
+    public static List<String> summary(Result r) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("grounding accuracy (pointing game, %d finding sentences of the test set):",
+                r.groundedSentences()));
+        lines.add(String.format("  random pointer %.1f %%   untrained model %.1f %%   after pre-training %.1f %%",
+                100 * r.groundingChance(), 100 * r.groundingBefore(), 100 * r.groundingAfter()));
+        lines.add("frozen linear segmentation of the findings (Dice on the test set):");
+        lines.add(String.format("  random-init features %.3f   pre-trained features %.3f", r.diceRandomInit(),
+                r.diceLearned()));
+        lines.add(String.format("pre-training: %d epochs in %.0f s", r.epochs(), r.trainSeconds()));
+        rows.clear();
+        return lines;
+    }
+}
