@@ -46,11 +46,25 @@ public final class Overlays {
             opencv_imgproc.rectangle(blended, new Rect((int) box[0], (int) box[1], (int) box[2], (int) box[3]),
                     new Scalar(255, 255, 255, 0), 2, opencv_imgproc.LINE_8, 0);
         }
-        Mat canvas = new Mat(h + 40, w, opencv_core.CV_8UC3, new Scalar(0, 0, 0, 0));
-        blended.copyTo(canvas.apply(new Rect(0, 0, w, h)));
-        opencv_imgproc.putText(canvas, shorten(caption, w / 7), new Point(4, h + 26),
-                opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.4, new Scalar(255, 255, 255, 0), 1, opencv_imgproc.LINE_AA,
-                false);
+        // Small inputs are enlarged so that the picture and a two-line caption are readable.
+        int scale = Math.max(1, (int) Math.ceil(384.0 / w));
+        Mat big = new Mat();
+        opencv_imgproc.resize(blended, big, new Size(w * scale, h * scale), 0, 0, opencv_imgproc.INTER_NEAREST);
+        int bw = w * scale;
+        int bh = h * scale;
+        Mat canvas = new Mat(bh + 48, bw, opencv_core.CV_8UC3, new Scalar(0, 0, 0, 0));
+        big.copyTo(canvas.apply(new Rect(0, 0, bw, bh)));
+        int perLine = Math.max(8, bw / 8);
+        String first = shorten(caption, perLine);
+        String second = caption.length() > perLine ? shorten(caption.substring(Math.min(caption.length(), perLine)),
+                perLine) : "";
+        if (caption.length() > perLine) {
+            first = caption.substring(0, perLine);
+        }
+        opencv_imgproc.putText(canvas, first, new Point(6, bh + 19), opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.45,
+                new Scalar(255, 255, 255, 0), 1, opencv_imgproc.LINE_AA, false);
+        opencv_imgproc.putText(canvas, second, new Point(6, bh + 40), opencv_imgproc.FONT_HERSHEY_SIMPLEX, 0.45,
+                new Scalar(255, 255, 255, 0), 1, opencv_imgproc.LINE_AA, false);
         write(out, canvas);
     }
 
