@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Path dir = out != null ? out : Path.of("runs", "demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(ZoneOffset.UTC).format(Instant.now()));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         Demo.Result r = Demo.run(new Demo.Settings(seed, train, 200, 200, minutes, dir, threads,
                 extra(), 6, System.err));
         Demo.summary(r).forEach(o::println);
