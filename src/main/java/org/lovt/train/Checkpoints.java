@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.lovt.LovtException;
 import org.lovt.torch.StateDict;
 import org.lovt.torch.io.Safetensors;
 import org.lovt.util.AtomicFiles;
+import org.lovt.util.FileTrees;
 
 /**
  * Checkpoints of a run: each one a folder ({@code model.safetensors}, {@code optimizer.pt}, {@code state.json})
@@ -60,7 +60,7 @@ public final class Checkpoints {
         Path tmp = dir.resolve(".tmp-" + name);
         try {
             Files.createDirectories(dir);
-            deleteTree(tmp);
+            FileTrees.deleteTree(tmp);
             Files.createDirectories(tmp);
             Safetensors.write(tmp.resolve("model.safetensors"), StateDict.of(model).toHost(),
                     Map.of("format", "pt", "producer", "lovt-jvm"));
@@ -75,7 +75,7 @@ public final class Checkpoints {
             }
             AtomicFiles.writeString(tmp.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(toJson(state)));
-            deleteTree(target);
+            FileTrees.deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             for (String p : pointers) {
                 AtomicFiles.writeString(dir.resolve(p), name + "\n");
@@ -84,7 +84,7 @@ public final class Checkpoints {
             return target;
         } catch (IOException | RuntimeException e) {
             try {
-                deleteTree(tmp);
+                FileTrees.deleteTree(tmp);
             } catch (IOException ignored) {
                 // the original error matters more
             }
@@ -179,20 +179,10 @@ public final class Checkpoints {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 if (Files.isDirectory(p) && !keep.contains(p) && !p.getFileName().toString().startsWith(".")) {
-                    deleteTree(p);
+                    FileTrees.deleteTree(p);
                 }
             }
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -334,13 +333,8 @@ public final class MimicCxrPreparer {
 
     /** Best-effort removal of a partial output; symbolic links are removed, never followed. */
     static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            org.lovt.util.FileTrees.deleteTree(root);
         } catch (IOException | UncheckedIOException e) {
             System.err.println("lovt: could not remove the partial output " + root + ": " + e);
         }

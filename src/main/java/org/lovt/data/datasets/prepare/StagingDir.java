@@ -3,12 +3,9 @@ package org.lovt.data.datasets.prepare;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 
 import org.lovt.LovtException;
 
@@ -83,7 +80,7 @@ public final class StagingDir implements AutoCloseable {
             move(dir, target);
             committed = true;
             if (old != null) {
-                deleteTree(old);
+                org.lovt.util.FileTrees.deleteTree(old);
             }
         } catch (IOException e) {
             throw new LovtException(target + ": cannot move the prepared folder into place: " + e.getMessage(), e);
@@ -103,29 +100,11 @@ public final class StagingDir implements AutoCloseable {
     public void close() {
         if (!committed) {
             try {
-                deleteTree(dir);
+                org.lovt.util.FileTrees.deleteTree(dir);
             } catch (IOException e) {
                 // Best effort: a leftover hidden .partial folder never looks like a prepared data set.
             }
         }
     }
 
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }

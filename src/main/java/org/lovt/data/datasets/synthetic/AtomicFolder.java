@@ -3,12 +3,9 @@ package org.lovt.data.datasets.synthetic;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 
 import org.lovt.LovtException;
 
@@ -48,7 +45,7 @@ final class AtomicFolder {
             throw new LovtException(abs + " was filled by someone else while writing", e);
         } finally {
             if (Files.exists(tmp)) {
-                deleteTree(tmp);
+                org.lovt.util.FileTrees.deleteTree(tmp);
             }
         }
     }
@@ -62,19 +59,4 @@ final class AtomicFolder {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 }
