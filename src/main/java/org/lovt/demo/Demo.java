@@ -7,9 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -385,7 +383,6 @@ public final class Demo {
 
     /** Summary lines for the console. */
     public static List<String> summary(Result r) {
-        Map<String, String> rows = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();
         lines.add(String.format("grounding accuracy (pointing game, %d finding sentences of the test set):",
                 r.groundedSentences()));
@@ -395,7 +392,6 @@ public final class Demo {
         lines.add(String.format("  random-init features %.3f   pre-trained features %.3f", r.diceRandomInit(),
                 r.diceLearned()));
         lines.add(String.format("pre-training: %d epochs in %.0f s", r.epochs(), r.trainSeconds()));
-        rows.clear();
         return lines;
     }
 }

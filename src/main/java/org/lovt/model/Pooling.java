@@ -19,8 +19,4 @@ final class Pooling {
         Tensor filled = mask == null ? x : x.mul(mask.unsqueeze(-1).to(x.scalar_type()));
         return filled.mean(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
     }
-
-    static Tensor zerosLike(Tensor x) {
-        return torch.zeros_like(x);
-    }
 }

@@ -14,7 +14,6 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
 import org.lovt.nn.Layers;
-import org.lovt.torch.Tensors;
 
 /**
  * torchvision's bottleneck ResNet (v1.5: the stride sits on the 3×3 conv), with torchvision's parameter names and
@@ -127,10 +126,5 @@ public final class ResNet extends Module {
     /** Number of parameters (elements), like {@code sum(p.numel() for p in model.parameters())}. */
     public long parameterCount() {
         return org.lovt.nn.Modules.parameterCount(this, false);
-    }
-
-    /** Shape helper for error messages. */
-    static String shape(Tensor t) {
-        return java.util.Arrays.toString(Tensors.shape(t));
     }
 }
