@@ -42,14 +42,19 @@ public final class Overlays {
         opencv_imgproc.applyColorMap(up, heat, opencv_imgproc.COLORMAP_JET);
         Mat blended = new Mat();
         opencv_core.addWeighted(colour, 0.55, heat, 0.45, 0, blended);
-        if (box != null) {
-            opencv_imgproc.rectangle(blended, new Rect((int) box[0], (int) box[1], (int) box[2], (int) box[3]),
-                    new Scalar(255, 255, 255, 0), 2, opencv_imgproc.LINE_8, 0);
-        }
         // Small inputs are enlarged so that the picture and a two-line caption are readable.
         int scale = Math.max(1, (int) Math.ceil(384.0 / w));
         Mat big = new Mat();
         opencv_imgproc.resize(blended, big, new Size(w * scale, h * scale), 0, 0, opencv_imgproc.INTER_NEAREST);
+        if (box != null) {
+            // A thin outline just outside the box, drawn after enlarging, so that it does not hide the finding.
+            int x0 = (int) Math.floor(box[0] * scale) - 2;
+            int y0 = (int) Math.floor(box[1] * scale) - 2;
+            int x1 = (int) Math.ceil((box[0] + box[2]) * scale) + 1;
+            int y1 = (int) Math.ceil((box[1] + box[3]) * scale) + 1;
+            opencv_imgproc.rectangle(big, new Point(x0, y0), new Point(x1, y1), new Scalar(255, 255, 255, 0), 2,
+                    opencv_imgproc.LINE_8, 0);
+        }
         int bw = w * scale;
         int bh = h * scale;
         Mat canvas = new Mat(bh + 48, bw, opencv_core.CV_8UC3, new Scalar(0, 0, 0, 0));

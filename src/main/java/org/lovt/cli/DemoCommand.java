@@ -57,7 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
                 extra(), 6, System.err));
         Demo.summary(r).forEach(o::println);
         o.println("pictures: " + dir.resolve("pictures") + " (sentence→region attention; box = the finding)");
-        o.println("curves:   " + dir.resolve("loss-train.png") + ", " + dir.resolve("loss-validation.png"));
+        o.println("curves:   " + dir.resolve("loss-train.png") + ", " + dir.resolve("loss-validation.png") + ", "
+                + dir.resolve("grounding-validation.png"));
         o.println("results:  " + dir.resolve("results.json") + ", run folder " + dir.resolve("run"));
         o.flush();
         return 0;

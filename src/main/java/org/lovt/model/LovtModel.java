@@ -81,14 +81,13 @@ public final class LovtModel extends Module {
     }
 
     private static LocalIntraSampleContrastiveLoss local(LocalIntraSampleContrastiveLossConfig c, String key) {
-        if (c.negativesFromSameModality() || c.normalizeByNumNegatives() || c.crossSampleNegatives()
-                || c.temperatureTrainable()) {
-            throw new LovtException(key + ": negatives_from_same_modality, normalize_by_num_negatives, "
-                    + "cross_sample_negatives and temperature_trainable must be false (as in the shipped objectives)");
+        if (c.negativesFromSameModality() || c.normalizeByNumNegatives() || c.temperatureTrainable()) {
+            throw new LovtException(key + ": negatives_from_same_modality, normalize_by_num_negatives and "
+                    + "temperature_trainable must be false (as in the shipped objectives)");
         }
         return new LocalIntraSampleContrastiveLoss(c.similarityTemperature(), c.distanceThreshold(),
                 c.thresholdType() == LocalIntraSampleContrastiveLossConfig.ThresholdType.RELATIVE, c.smoothWeights(),
-                c.smoothLambda());
+                c.smoothLambda(), c.crossSampleNegatives());
     }
 
     public BiModalModelConfig config() {

@@ -41,10 +41,10 @@ import org.lovt.torch.Tensors;
 public final class Pretrainer {
     /** Run limits and logging. */
     public record Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
-                          PrintStream progress, long deadlineNanos) {
+                          PrintStream progress, long deadlineNanos, ValidationMetrics extraValidation) {
         public Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
                        PrintStream progress) {
-            this(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, Long.MAX_VALUE);
+            this(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, Long.MAX_VALUE, null);
         }
 
         /** The config's epochs, no step limit, checkpoints per epoch, Lightning's log interval (5). */
@@ -53,11 +53,13 @@ public final class Pretrainer {
         }
 
         public Options withMaxOptimizerSteps(long n) {
-            return new Options(maxEpochs, n, checkpointEverySteps, logEveryBatches, progress, deadlineNanos);
+            return new Options(maxEpochs, n, checkpointEverySteps, logEveryBatches, progress, deadlineNanos,
+                    extraValidation);
         }
 
         public Options withCheckpointEverySteps(long n) {
-            return new Options(maxEpochs, maxOptimizerSteps, n, logEveryBatches, progress, deadlineNanos);
+            return new Options(maxEpochs, maxOptimizerSteps, n, logEveryBatches, progress, deadlineNanos,
+                    extraValidation);
         }
 
         /**
@@ -65,8 +67,25 @@ public final class Pretrainer {
          * reaches {@code deadline} (a time budget; the run then depends on the machine's speed).
          */
         public Options withDeadline(long deadline) {
-            return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, deadline);
+            return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, deadline,
+                    extraValidation);
         }
+
+        /**
+         * Metrics computed after each epoch's validation and logged with it under {@code val/} (for example a
+         * localization score on held-out data). They are not monitored.
+         */
+        public Options withExtraValidation(ValidationMetrics metrics) {
+            return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress,
+                    deadlineNanos, metrics);
+        }
+    }
+
+    /** Extra per-epoch validation metrics. */
+    @FunctionalInterface
+    public interface ValidationMetrics {
+        /** Metrics of the model after epoch {@code epoch} (0-based); the trainer restores train mode afterwards. */
+        Map<String, Double> compute(int epoch);
     }
 
     /** How a run ended. */
@@ -225,6 +244,17 @@ public final class Pretrainer {
                     break;
                 }
                 lastVal = validate();
+                if (options.extraValidation() != null) {
+                    Map<String, Double> extra = options.extraValidation().compute(epoch);
+                    model.train(true);
+                    Map<String, Double> all = new java.util.LinkedHashMap<>(lastVal);
+                    extra.forEach((k, v) -> {
+                        if (all.putIfAbsent(k, v) != null) {
+                            throw new LovtException("extra validation metric '" + k + "' clashes with a loss metric");
+                        }
+                    });
+                    lastVal = all;
+                }
                 metrics.log(epoch, st.optimizerSteps(), prefixed("val/", lastVal));
                 double value = monitored(lastVal);
                 schedule.onValidation(value);

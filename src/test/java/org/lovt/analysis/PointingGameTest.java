@@ -35,6 +35,26 @@ class PointingGameTest {
         byte[] head = Files.readAllBytes(png);
         assertEquals((byte) 0x89, head[0]);
         assertEquals('P', head[1]);
+        // 64 px are enlarged 6x to 384, with a 48-px caption strip; the box outline lies just outside the box, the
+        // box's inside keeps the image, and the attended quadrant (bottom right) is hotter (red) than the others.
+        try (org.bytedeco.opencv.opencv_core.Mat m = org.bytedeco.opencv.global.opencv_imgcodecs.imread(png.toString())) {
+            assertEquals(384, m.cols());
+            assertEquals(384 + 48, m.rows());
+            var px = m.createIndexer();
+            org.bytedeco.javacpp.indexer.UByteIndexer ix = (org.bytedeco.javacpp.indexer.UByteIndexer) px;
+            int outlineY = 32 * 6 - 2;
+            for (int c = 0; c < 3; c++) {
+                assertEquals(255, ix.get(outlineY, 42 * 6, c), "outline pixel, channel " + c);
+            }
+            int insideY = 42 * 6;
+            boolean allWhite = ix.get(insideY, 42 * 6, 0) == 255 && ix.get(insideY, 42 * 6, 1) == 255
+                    && ix.get(insideY, 42 * 6, 2) == 255;
+            assertFalse(allWhite, "the box's inside is not painted over");
+            int hotRed = ix.get(360, 360, 2) - ix.get(360, 360, 0);
+            int coldRed = ix.get(20, 20, 2) - ix.get(20, 20, 0);
+            assertTrue(hotRed > coldRed + 50, "attended quadrant is red (BGR red-blue " + hotRed + " vs " + coldRed + ")");
+            px.close();
+        }
         Path chart = tmp.resolve("c.png");
         Overlays.chart(chart, "loss", new String[] {"train", "val"}, new double[][] {{3, 2, 1.5}, {3.2, 2.5, 2}});
         assertTrue(Files.size(chart) > 1000);

@@ -18,6 +18,7 @@ public final class LocalIntraSampleContrastiveLoss {
     private final boolean relativeThreshold;
     private final boolean smoothWeights;
     private final double smoothLambda;
+    private final boolean crossSampleNegatives;
 
     /** Losses of both directions: {@code l2att} (anchor local element) and {@code att2l} (anchor attended one). */
     public record Result(Tensor l2att, Tensor att2l) {}
@@ -29,6 +30,16 @@ public final class LocalIntraSampleContrastiveLoss {
      */
     public LocalIntraSampleContrastiveLoss(double temperature, double distanceThreshold, boolean relativeThreshold,
                                            boolean smoothWeights, double smoothLambda) {
+        this(temperature, distanceThreshold, relativeThreshold, smoothWeights, smoothLambda, false);
+    }
+
+    /**
+     * As above; with {@code crossSampleNegatives} the local elements of the other samples of the batch are negatives
+     * too ({@code cross_sample_negatives} of the original, whose code for it raises an AttributeError on
+     * {@code bg_as_negative}; this is its computation with that flag off). No shipped experiment uses it.
+     */
+    public LocalIntraSampleContrastiveLoss(double temperature, double distanceThreshold, boolean relativeThreshold,
+                                           boolean smoothWeights, double smoothLambda, boolean crossSampleNegatives) {
         if (!(temperature > 0)) {
             throw new LovtException("local contrastive similarity_temperature must be > 0, got " + temperature);
         }
@@ -40,6 +51,7 @@ public final class LocalIntraSampleContrastiveLoss {
         this.relativeThreshold = relativeThreshold;
         this.smoothWeights = smoothWeights;
         this.smoothLambda = smoothLambda;
+        this.crossSampleNegatives = crossSampleNegatives;
     }
 
     /**
@@ -90,7 +102,8 @@ public final class LocalIntraSampleContrastiveLoss {
                     + Arrays.toString(structure) + " has " + n);
         }
         Tensor pos = Tensors.floats(positiveWeights(structure), n, n).to(zl.device(), zl.scalar_type());
-        Tensor[] r = TorchScript.lovt("local_intra_contrastive", zl, zlAtt, mask, weights, pos, temperature);
+        Tensor[] r = TorchScript.lovt("local_intra_contrastive", zl, zlAtt, mask, weights, pos, temperature,
+                crossSampleNegatives);
         return new Result(r[0], r[1]);
     }
 }

@@ -25,7 +25,9 @@ import java.util.Set;
  * @param normalizeByNumNegatives   subtract {@code log(N_valid / (2 max_N))} per element
  * @param smoothWeights             positive weights {@code exp(-smooth_lambda * d)} instead of uniform
  * @param smoothLambda              decay of the smooth weights
- * @param crossSampleNegatives      also take negatives from other samples
+ * @param crossSampleNegatives      also take the local elements of the other samples of the batch as negatives
+ *                                  (supported; the original's code for it fails on an undefined
+ *                                  {@code bg_as_negative}, so this is its computation with that flag off)
  * @param accuracyTopk              deprecated in the original; kept for config compatibility
  */
 public record LocalIntraSampleContrastiveLossConfig(

@@ -1,0 +1,51 @@
+package org.lovt.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole demo pipeline on a very small budget: generation, measuring the untrained model, training with the
+ * per-epoch grounding metric, measuring again, pictures, curves and results. (Whether the grounding improves is not
+ * asserted here; see the README's demo section.)
+ */
+class DemoSmokeTest {
+    @Test
+    void runsEndToEndAndWritesEveryOutput(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path out = tmp.resolve("demo");
+        Demo.Result r = Demo.run(new Demo.Settings(7, 96, 32, 32, 0.75, out, 1, List.of(), 2,
+                new PrintStream(log, true, StandardCharsets.UTF_8)));
+        assertTrue(r.epochs() >= 1, "at least one epoch within the budget: " + r.epochs());
+        assertTrue(r.groundedSentences() > 0);
+        for (double v : new double[] {r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
+                r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(), r.diceRandomInit(),
+                r.diceLearned()}) {
+            assertTrue(v >= 0 && v <= 1, "a rate in [0, 1]: " + v);
+        }
+        assertTrue(r.zoneGroundingChance() > r.groundingChance(), "a lung zone is larger than a finding's box");
+        assertEquals(2, r.pictures().size());
+        for (String f : List.of("results.json", "loss-train.png", "loss-validation.png", "grounding-validation.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 100, f);
+        }
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals(r.groundingAfter(), json.get("groundingAfter").asDouble(), 1e-12);
+        // Every validation record carries the pointing game of that epoch.
+        long epochs = Files.readAllLines(out.resolve("run/metrics.jsonl")).stream()
+                .filter(l -> l.contains("val/total_loss")).peek(l -> assertTrue(l.contains("val/grounding_zone"), l))
+                .count();
+        assertEquals(r.epochs(), epochs);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("measuring the trained model"));
+    }
+}
