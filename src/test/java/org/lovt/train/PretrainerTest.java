@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.lovt.LovtException;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.config.ConfigLoader;
 import org.lovt.model.LovtModel;
@@ -118,6 +119,23 @@ class PretrainerTest {
                     "batch " + i + " bit for bit: " + fullLosses + " vs " + resumedLosses);
         }
         assertEquals(a.lastValidation().get("total_loss"), b2.lastValidation().get("total_loss"), 1e-6);
+    }
+
+    @Test
+    void extraValidationMetricsAreLoggedEachEpochAndMustNotShadowLosses() throws IOException {
+        PreTrainExperimentConfig e = experiment();
+        Path run = tmp.resolve("extra");
+        List<Integer> calls = new ArrayList<>();
+        Pretrainer.Result r = trainer(e, run, 1, quiet(2).withExtraValidation(epoch -> {
+            calls.add(epoch);
+            return java.util.Map.of("my_metric", 10.0 + epoch);
+        })).fit();
+        assertEquals(List.of(0, 1), calls);
+        assertEquals(11.0, r.lastValidation().get("my_metric"), 0.0);
+        assertTrue(Files.readString(run.resolve("metrics.csv")).contains("val/my_metric,10.0"));
+        LovtException clash = assertThrows(LovtException.class, () -> trainer(e, tmp.resolve("clash"), 1,
+                quiet(1).withExtraValidation(epoch -> java.util.Map.of("total_loss", 0.0))).fit());
+        assertTrue(clash.getMessage().contains("total_loss"), clash.getMessage());
     }
 
     @Test
