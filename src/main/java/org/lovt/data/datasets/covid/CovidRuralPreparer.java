@@ -19,7 +19,7 @@ import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Processed;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
-import org.lovt.data.datasets.prepare.StagingDir;
+import org.lovt.util.StagingDir;
 
 /**
  * COVID Rural opacity segmentation ({@code covid_rural_annot}; spec lovt-data-eval.md §2.2).

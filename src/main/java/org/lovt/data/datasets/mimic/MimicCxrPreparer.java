@@ -1,14 +1,8 @@
 package org.lovt.data.datasets.mimic;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -18,14 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import org.lovt.LovtException;
+import org.lovt.util.StagingDir;
 
 /**
  * {@code lovt prepare mimic-cxr}: builds LoVT's pre-training dataset {@code mimic-cxr_ap-pa} (frontal views,
@@ -149,15 +142,8 @@ public final class MimicCxrPreparer {
         int[] notListed = new int[1];
         Map<String, List<StudyJob>> jobs = plan(tables, lists, issues, notListed);
 
-        Path parent = out.getParent();
-        Path tmp = parent.resolve("." + out.getFileName() + ".partial-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(parent);
-            Files.createDirectory(tmp);
-        } catch (IOException e) {
-            throw new LovtException(out + ": cannot create the output folder: " + e, e);
-        }
-        boolean done = false;
+        StagingDir staging = StagingDir.begin(out);
+        Path tmp = staging.dir();
         ExecutorService pool = Executors.newFixedThreadPool(o.threads(), r -> {
             Thread t = new Thread(r, "mimic-prepare");
             t.setDaemon(true);
@@ -183,23 +169,14 @@ public final class MimicCxrPreparer {
             }
             PrepareSummary summary = new PrepareSummary(out, counts, List.copyOf(issues), notListed[0]);
             DatasetFiles.writeMetadata(tmp, writers, summary, src, o, lists);
-            syncFiles(tmp);
-            try {
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new LovtException(out + ": the file system cannot rename " + tmp + " atomically", e);
-            } catch (FileAlreadyExistsException e) {
-                throw new LovtException(out + ": appeared while preparing; the new dataset was not moved there", e);
-            }
-            done = true;
+            staging.sync();
+            staging.commit();
             return summary;
         } catch (IOException e) {
             throw new LovtException(out + ": cannot write the prepared dataset: " + e.getMessage(), e);
         } finally {
             pool.shutdownNow();
-            if (!done) {
-                deleteTree(tmp);
-            }
+            staging.close();
         }
     }
 
@@ -317,26 +294,6 @@ public final class MimicCxrPreparer {
             Files.createSymbolicLink(dir.resolve(MimicCxrDataset.IMAGES_LINK), target);
         } catch (IOException | UnsupportedOperationException e) {
             throw new LovtException(dir + ": cannot create the symbolic link images -> " + target + ": " + e, e);
-        }
-    }
-
-    /** Flushes every file to disk, so that the renamed folder is complete after a crash too. */
-    private static void syncFiles(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-            }
-        }
-    }
-
-    /** Best-effort removal of a partial output; symbolic links are removed, never followed. */
-    static void deleteTree(Path root) {
-        try {
-            org.lovt.util.FileTrees.deleteTree(root);
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("lovt: could not remove the partial output " + root + ": " + e);
         }
     }
 }

@@ -29,7 +29,7 @@ import org.lovt.data.datasets.prepare.SplitFiles;
 import org.lovt.data.datasets.prepare.SplitName;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
-import org.lovt.data.datasets.prepare.StagingDir;
+import org.lovt.util.StagingDir;
 
 /**
  * NIH ChestX-ray14 pathology boxes (spec lovt-data-eval.md §2.5): the 880 annotated images plus 100 "No Finding"

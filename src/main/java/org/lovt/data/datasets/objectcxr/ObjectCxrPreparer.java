@@ -20,7 +20,7 @@ import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Processed;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
-import org.lovt.data.datasets.prepare.StagingDir;
+import org.lovt.util.StagingDir;
 
 /**
  * Object-CXR foreign objects (spec lovt-data-eval.md §2.4), for both the detection and the segmentation tasks.

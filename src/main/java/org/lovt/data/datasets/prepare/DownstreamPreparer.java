@@ -1,5 +1,7 @@
 package org.lovt.data.datasets.prepare;
 
+import org.lovt.util.StagingDir;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -8,7 +8,7 @@
  * {@code --seed S}, default 0, the same split as the original script run with {@code --seed S} on the same input
  * order); images are processed on {@code --threads} workers into a hidden staging folder, which is renamed into place
  * only when {@code <split>.csv}, {@code dataset_statistics.json} and {@code preparation.json} are written
- * ({@link org.lovt.data.datasets.prepare.StagingDir}).
+ * ({@link org.lovt.util.StagingDir}).
  *
  * <p>Bad input never becomes a silently wrong target: an unusable whole (missing file, folder or column, bad split
  * files, existing output) is a {@link org.lovt.LovtException} naming the file (exit 2 on the command line); a bad
@@ -23,3 +23,4 @@
  * as Python's {@code repr}; masks are two-colour GIFs whose palette indices are 0/1, as Pillow wrote them.
  */
 package org.lovt.data.datasets.prepare;
+

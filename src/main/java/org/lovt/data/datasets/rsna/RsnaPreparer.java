@@ -18,7 +18,7 @@ import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Processed;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
-import org.lovt.data.datasets.prepare.StagingDir;
+import org.lovt.util.StagingDir;
 
 /**
  * RSNA Pneumonia Detection (Kaggle stage 2; spec lovt-data-eval.md §2.1), for both the detection and the

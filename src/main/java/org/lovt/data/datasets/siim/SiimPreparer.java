@@ -24,7 +24,7 @@ import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Processed;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
-import org.lovt.data.datasets.prepare.StagingDir;
+import org.lovt.util.StagingDir;
 
 /**
  * SIIM-ACR Pneumothorax (the Kaggle mirror {@code seesee/siim-train-test}; spec lovt-data-eval.md §2.3).

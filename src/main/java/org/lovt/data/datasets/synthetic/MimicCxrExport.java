@@ -63,7 +63,10 @@ public final class MimicCxrExport {
         SyntheticWriter.checkSplits(splits);
         long t0 = System.nanoTime();
         int[] total = {0};
-        AtomicFolder.create(out, dir -> total[0] = write(dir, splits, layout, threads));
+        try (org.lovt.util.StagingDir staging = org.lovt.util.StagingDir.begin(out)) {
+            total[0] = write(staging.dir(), splits, layout, threads);
+            staging.commit();
+        }
         return new SyntheticWriter.Summary(out, total[0], (System.nanoTime() - t0) / 1e9);
     }
 

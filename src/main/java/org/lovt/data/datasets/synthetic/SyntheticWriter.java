@@ -50,7 +50,8 @@ public final class SyntheticWriter {
         checkSplits(splits);
         long t0 = System.nanoTime();
         int[] total = {0};
-        AtomicFolder.create(out, dir -> {
+        try (org.lovt.util.StagingDir staging = org.lovt.util.StagingDir.begin(out)) {
+            Path dir = staging.dir();
             ObjectNode meta = GroundTruthJson.JSON.createObjectNode();
             meta.put("format", GroundTruthJson.FORMAT);
             meta.put("version", GroundTruthJson.VERSION);
@@ -70,7 +71,8 @@ public final class SyntheticWriter {
             Files.writeString(dir.resolve("synthetic.json"),
                     GroundTruthJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta) + "\n");
             total[0] = ordinal;
-        });
+            staging.commit();
+        }
         return new Summary(out, total[0], (System.nanoTime() - t0) / 1e9);
     }
 

@@ -1,5 +1,7 @@
 package org.lovt.data.datasets.prepare;
 
+import org.lovt.util.StagingDir;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.lovt.data.datasets.prepare;
+package org.lovt.util;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,10 +10,11 @@ import java.nio.file.StandardCopyOption;
 import org.lovt.LovtException;
 
 /**
- * The output folder of a preparation, built aside and renamed into place at the end: everything is written into
- * {@code .<name>.partial-<random>} next to the target, and {@link #commit()} renames it to the target in one step.
- * A run that fails, is interrupted or crashes therefore never leaves a folder at the target path; {@link #close()}
- * removes the partial folder of a failed run (one killed outright leaves only the hidden {@code .partial} folder).
+ * An output folder built aside and renamed into place at the end (prepared data sets, the synthetic data, the MIMIC
+ * export): everything is written into {@code .<name>.partial-<random>} next to the target, and {@link #commit()}
+ * renames it to the target in one step. A run that fails, is interrupted or crashes therefore never leaves a folder
+ * at the target path; {@link #close()} removes the partial folder of a failed run (one killed outright leaves only
+ * the hidden {@code .partial} folder). An existing empty folder at the target is always replaced.
  */
 public final class StagingDir implements AutoCloseable {
     private final Path target;
@@ -34,9 +35,18 @@ public final class StagingDir implements AutoCloseable {
      * @throws LovtException when the target exists and may not be replaced, or its parent cannot be written
      */
     public static StagingDir begin(Path target, boolean overwrite) {
+        return begin(target, overwrite, "remove it, choose another --out, or pass --overwrite");
+    }
+
+    /** Starts a staging folder for a target that must not exist yet (or be an empty folder). */
+    public static StagingDir begin(Path target) {
+        return begin(target, false, "remove it or choose another output folder");
+    }
+
+    private static StagingDir begin(Path target, boolean overwrite, String hint) {
         Path abs = target.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !overwrite) {
-            throw new LovtException(abs + ": already exists (remove it, choose another --out, or pass --overwrite)");
+        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !overwrite && !isEmptyDirectory(abs)) {
+            throw new LovtException(abs + ": already exists (" + hint + ")");
         }
         try {
             Files.createDirectories(abs.getParent());
@@ -66,10 +76,30 @@ public final class StagingDir implements AutoCloseable {
         }
     }
 
-    /** Moves the finished folder to the target (replacing an old one when allowed). */
+    /**
+     * Flushes every regular file of the staging folder to disk, so that the renamed folder is complete after a
+     * power loss too (symbolic links are not followed).
+     */
+    public void sync() {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+        } catch (IOException e) {
+            throw new LovtException(dir + ": cannot flush the output to disk: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the finished folder to the target (replacing an empty folder, or an old one when allowed). */
     public void commit() {
         try {
             Path old = null;
+            if (isEmptyDirectory(target)) {
+                Files.delete(target);
+            }
             if (Files.exists(target)) {
                 if (!replace) {
                     throw new LovtException(target + ": appeared while preparing; the result is left in " + dir);
@@ -92,6 +122,17 @@ public final class StagingDir implements AutoCloseable {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path p) {
+        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 
