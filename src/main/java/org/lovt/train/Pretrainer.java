@@ -20,6 +20,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
+import org.lovt.model.AttentionStatistics;
 import org.lovt.model.BiModalModelConfig;
 import org.lovt.model.LocalRetrievalMetrics;
 import org.lovt.model.LovtModel;
@@ -362,7 +363,10 @@ public final class Pretrainer {
         return v;
     }
 
-    /** Validation over the whole split in eval mode: means over samples of every loss and metric. */
+    /**
+     * Validation over the whole split in eval mode: means over samples of every loss and metric, LoVT's local
+     * retrieval metrics and attention statistics ({@code att/…}), and the online probes.
+     */
     public Map<String, Double> validate() {
         model.eval();
         Map<String, Double> sums = new LinkedHashMap<>();
@@ -371,11 +375,12 @@ public final class Pretrainer {
         for (String k : new String[] {"a_l2att_", "a_att2l_", "b_l2att_", "b_att2l_"}) {
             retrieval.put(k, new LocalRetrievalMetrics());
         }
+        AttentionStatistics attention = new AttentionStatistics();
         try (NoGradGuard g = new NoGradGuard()) {
             Iterator<PretrainingBatch> it = validation.epoch(0, 0);
             try {
                 while (it.hasNext()) {
-                    count += validateBatch(it.next(), sums, retrieval);
+                    count += validateBatch(it.next(), sums, retrieval, attention);
                 }
             } finally {
                 if (it instanceof AutoCloseable c) {
@@ -392,6 +397,7 @@ public final class Pretrainer {
         long c = count;
         sums.forEach((k, v) -> mean.put(k, v / c));
         retrieval.forEach((prefix, r) -> mean.putAll(r.compute(prefix)));
+        mean.putAll(attention.compute());
         probes.forEach(p -> mean.putAll(p.computeValidation()));
         if (!retrieval.get("a_l2att_").compute("").isEmpty()) {
             mean.put("a_avg_local_size", retrieval.get("a_l2att_").averageLocalSize());
@@ -404,7 +410,7 @@ public final class Pretrainer {
 
     /** One validation batch: adds its losses (weighted by size), retrieval metrics and probe scores. */
     private int validateBatch(PretrainingBatch batch, Map<String, Double> sums,
-                              Map<String, LocalRetrievalMetrics> retrieval) {
+                              Map<String, LocalRetrievalMetrics> retrieval, AttentionStatistics attention) {
         try (Scope s = Scope.open()) {
             LovtModel.Output out = forward(batch);
             values(out).forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
@@ -425,6 +431,11 @@ public final class Pretrainer {
                 Tensor att = out.attention().a2b();
                 retrieval.get("b_l2att_").update(zl, att, out.b().mask(), out.b().weights());
                 retrieval.get("b_att2l_").update(att, zl, out.b().mask(), out.b().weights());
+            }
+            if (out.attention() != null) {
+                attention.update(out.attention().b2a() != null ? out.attention().probsB2a() : null,
+                        out.attention().a2b() != null ? out.attention().probsA2b() : null, out.a().mask(),
+                        out.b().mask());
             }
             return batch.size();
         }

@@ -132,6 +132,12 @@ class PretrainerTest {
         })).fit();
         assertEquals(List.of(0, 1), calls);
         assertEquals(11.0, r.lastValidation().get("my_metric"), 0.0);
+        // LoVT's attention statistics (spec §4.8) are part of every validation of a config with local objectives.
+        for (String k : List.of("att/b2a/mean_entropy", "att/a2b/dist_to_mean", "att/a/entropy", "att/b/entropy__std")) {
+            assertTrue(r.lastValidation().containsKey(k), k + " in " + r.lastValidation().keySet());
+        }
+        double entropy = r.lastValidation().get("att/b2a/mean_entropy");
+        assertTrue(entropy > 0 && entropy <= Math.log(32) + 1e-6, "an entropy over at most 32 sentences: " + entropy);
         assertTrue(Files.readString(run.resolve("metrics.csv")).contains("val/my_metric,10.0"));
         LovtException clash = assertThrows(LovtException.class, () -> trainer(e, tmp.resolve("clash"), 1,
                 quiet(1).withExtraValidation(epoch -> java.util.Map.of("total_loss", 0.0))).fit());
