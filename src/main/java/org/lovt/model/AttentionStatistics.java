@@ -45,19 +45,18 @@ public final class AttentionStatistics {
         boolean[] ma = mask(maskA, b * na);
         boolean[] mb = mask(maskB, b * nb);
         if (probsB2a != null) {
-            double[] s = stats(floats(probsB2a), b, na, nb, ma, mb);
-            add("b2a/mean_entropy", s[0], null);
-            add("b2a/std_entropy", s[1], null);
-            add("b2a/dist_to_mean", s[2], null);
-            add("b/entropy", s[3], s[4]);
+            addDirection("b2a", "b", stats(floats(probsB2a), b, na, nb, ma, mb));
         }
         if (probsA2b != null) {
-            double[] s = stats(floats(probsA2b), b, nb, na, mb, ma);
-            add("a2b/mean_entropy", s[0], null);
-            add("a2b/std_entropy", s[1], null);
-            add("a2b/dist_to_mean", s[2], null);
-            add("a/entropy", s[3], s[4]);
+            addDirection("a2b", "a", stats(floats(probsA2b), b, nb, na, mb, ma));
         }
+    }
+
+    private void addDirection(String direction, String keyModality, double[] s) {
+        add(direction + "/mean_entropy", s[0], null);
+        add(direction + "/std_entropy", s[1], null);
+        add(direction + "/dist_to_mean", s[2], null);
+        add(keyModality + "/entropy", s[3], s[4]);
     }
 
     /** Epoch values with the {@code att/} prefix; empty before any update. */
