@@ -75,7 +75,7 @@ public final class Demo {
             // the scan local loss then learns (4.17 -> 2.85) and the probe's Dice is higher (0.246 vs 0.173, one seed).
             "pretrain_model.ll_alignments_a.0.distance_threshold=0.15", "pretrain_model.lr_scheduler=[reduce_on_plateau]",
             "trainer.accumulate_grad_batches=1", "callback.early_stopping.patience=1000", "~online_eval");
-    /** Overrides that remove the local losses (the control that must not learn to ground). */
+    /** Overrides that remove the local losses: the control run ({@code lovt demo --global-only}). */
     public static final List<String> GLOBAL_ONLY = List.of("pretrain_model.ll_alignments_a={}",
             "pretrain_model.ll_alignments_b={}");
 
@@ -127,18 +127,9 @@ public final class Demo {
         if (!Files.isDirectory(data)) {
             SyntheticWriter.write(data, splits, s.threads());
         }
-        List<SyntheticSample> test = new ArrayList<>();
-        for (int i = 0; i < splits.get(2).size(); i++) {
-            test.add(splits.get(2).get(i));
-        }
-        List<SyntheticSample> validation = new ArrayList<>();
-        for (int i = 0; i < splits.get(1).size(); i++) {
-            validation.add(splits.get(1).get(i));
-        }
-        List<SyntheticSample> probeTrain = new ArrayList<>();
-        for (int i = 0; i < Math.min(400, splits.get(0).size()); i++) {
-            probeTrain.add(splits.get(0).get(i));
-        }
+        List<SyntheticSample> test = samples(splits.get(2), Integer.MAX_VALUE);
+        List<SyntheticSample> validation = samples(splits.get(1), Integer.MAX_VALUE);
+        List<SyntheticSample> probeTrain = samples(splits.get(0), 400);
         double[] stats = pixelStats(probeTrain);
 
         Seeds.manualSeed(s.seed());
@@ -202,6 +193,15 @@ public final class Demo {
                     .writeValueAsString(result));
             return result;
         }
+    }
+
+    /** The first {@code limit} samples of a split (generated on demand, held in memory). */
+    private static List<SyntheticSample> samples(SyntheticDataset split, int limit) {
+        List<SyntheticSample> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, split.size()); i++) {
+            out.add(split.get(i));
+        }
+        return out;
     }
 
     /** Mean and std of the images' pixels in [0, 1] (spec data §0 formula: per-image moments combined). */

@@ -248,10 +248,10 @@ public final class Pretrainer {
                 if (options.extraValidation() != null) {
                     Map<String, Double> extra = options.extraValidation().compute(epoch);
                     model.train(true);
-                    Map<String, Double> all = new java.util.LinkedHashMap<>(lastVal);
+                    Map<String, Double> all = new LinkedHashMap<>(lastVal);
                     extra.forEach((k, v) -> {
                         if (all.putIfAbsent(k, v) != null) {
-                            throw new LovtException("extra validation metric '" + k + "' clashes with a loss metric");
+                            throw new LovtException("extra validation metric '" + k + "' clashes with a built-in validation metric");
                         }
                     });
                     lastVal = all;
