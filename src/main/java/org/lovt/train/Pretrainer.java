@@ -251,7 +251,8 @@ public final class Pretrainer {
                     Map<String, Double> all = new LinkedHashMap<>(lastVal);
                     extra.forEach((k, v) -> {
                         if (all.putIfAbsent(k, v) != null) {
-                            throw new LovtException("extra validation metric '" + k + "' clashes with a built-in validation metric");
+                            throw new LovtException("extra validation metric '" + k
+                                    + "' clashes with a built-in validation metric");
                         }
                     });
                     lastVal = all;
