@@ -245,8 +245,10 @@ public final class Pretrainer {
                     break;
                 }
                 lastVal = validate();
+                StringBuilder extraText = new StringBuilder();
                 if (options.extraValidation() != null) {
                     Map<String, Double> extra = options.extraValidation().compute(epoch);
+                    extra.forEach((k, v) -> extraText.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
                     model.train(true);
                     Map<String, Double> all = new LinkedHashMap<>(lastVal);
                     extra.forEach((k, v) -> {
@@ -267,8 +269,8 @@ public final class Pretrainer {
                         better ? value : st.best(), better ? epoch : st.bestEpoch(),
                         esImproved ? value : st.stopBest(), bad, schedule.state());
                 progress.update(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, options.maxEpochs()), n, n, start,
-                        "batch", String.format(Locale.ROOT, "%s %.4f%s", monitor, value, better ? " (best)" : ""),
-                        true);
+                        "batch", String.format(Locale.ROOT, "%s %.4f%s%s", monitor, value, better ? " (best)" : "",
+                                extraText), true);
                 lastEpochNanos = System.nanoTime() - start;
                 checkpoints.save(name(st), model, optimizer, st, extras(), better
                         ? new String[] {Checkpoints.LAST, Checkpoints.BEST} : new String[] {Checkpoints.LAST});

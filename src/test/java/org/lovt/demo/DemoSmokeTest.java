@@ -46,6 +46,9 @@ class DemoSmokeTest {
                 .filter(l -> l.contains("val/total_loss")).peek(l -> assertTrue(l.contains("val/grounding_zone"), l))
                 .count();
         assertEquals(r.epochs(), epochs);
-        assertTrue(log.toString(StandardCharsets.UTF_8).contains("measuring the trained model"));
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("measuring the trained model"));
+        assertTrue(printed.matches("(?s).*epoch 1/1000 .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
+                "the epoch line shows the pointing game: " + printed);
     }
 }
