@@ -86,6 +86,7 @@ public final class Demo {
     /** What it measured. */
     public record Result(double groundingBefore, double groundingAfter, double groundingChance, int groundedSentences,
                          double zoneGroundingBefore, double zoneGroundingAfter, double zoneGroundingChance,
+                         double poolGroundingBefore, double poolGroundingAfter,
                          double diceRandomInit, double diceLearned, int epochs, double trainSeconds, Path out,
                          List<Path> pictures) {}
 
@@ -187,7 +188,8 @@ public final class Demo {
             double diceLearned = probeDice(model, probeTrain, test, stats, size);
             charts(runDir, out);
             Result result = new Result(before.hits(), after.hits(), after.chance(), after.sentences(),
-                    before.zoneHits(), after.zoneHits(), after.zoneChance(), diceRandom, diceLearned,
+                    before.zoneHits(), after.zoneHits(), after.zoneChance(), before.poolHits(), after.poolHits(),
+                    diceRandom, diceLearned,
                     r.state().epoch(), trainSeconds, out, pictures);
             AtomicFiles.writeString(out.resolve("results.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(result));
@@ -248,9 +250,11 @@ public final class Demo {
     /**
      * Pointing-game scores over the sentences that describe a finding: {@code hits} (the most attended region lies on
      * the finding's box), {@code zoneHits} (it lies in the finding's lung zone), the hit rates a uniformly random
-     * pointer would reach, and the number of sentences.
+     * pointer would reach, the number of sentences, and {@code poolHits}: how often the region the scan encoder's
+     * attention pool weighs most (what the global image embedding looks at, the same for every sentence) lies on
+     * the described finding's box.
      */
-    record Grounding(double hits, double chance, double zoneHits, double zoneChance, int sentences) {}
+    record Grounding(double hits, double chance, double zoneHits, double zoneChance, int sentences, double poolHits) {}
 
     /**
      * Scores the sentence→region attention of {@code samples} with the pointing game (see {@link Grounding}). Draws up
@@ -261,6 +265,7 @@ public final class Demo {
         model.eval();
         int hits = 0;
         int zoneHits = 0;
+        int poolHits = 0;
         int total = 0;
         double chance = 0;
         double zoneChance = 0;
@@ -278,6 +283,7 @@ public final class Demo {
                     EncoderOutput eb = model.reportEncoder().forward(rb);
                     CrossAttention.Output att = model.attention(ea, eb);
                     float[] p = Tensors.toFloats(att.probsA2b());                // (B, N_b, grid²)
+                    float[] pool = Tensors.toFloats(ea.weights());               // (B, grid²)
                     long nb = att.probsA2b().size(1);
                     int regions = grid * grid;
                     for (int b = 0; b < to - from; b++) {
@@ -303,6 +309,10 @@ public final class Demo {
                                     zone.h()) ? 1 : 0;
                             zoneChance += PointingGame.chance(grid, grid, size, size, zone.x(), zone.y(), zone.w(),
                                     zone.h());
+                            int pooled = PointingGame.argmax(java.util.Arrays.copyOfRange(pool, b * regions,
+                                    (b + 1) * regions));
+                            poolHits += PointingGame.hit(pooled, grid, grid, size, size, box.x(), box.y(), box.w(),
+                                    box.h()) ? 1 : 0;
                             total++;
                             if (pictureDir != null && drawn < pictures) {
                                 Overlays.attention(pictureDir.resolve(String.format("attention-%02d.png", drawn)),
@@ -319,10 +329,10 @@ public final class Demo {
             model.train(true);
         }
         if (total == 0) {
-            return new Grounding(0, 0, 0, 0, 0);
+            return new Grounding(0, 0, 0, 0, 0, 0);
         }
         return new Grounding(hits / (double) total, chance / total, zoneHits / (double) total, zoneChance / total,
-                total);
+                total, poolHits / (double) total);
     }
 
     /**
@@ -436,6 +446,9 @@ public final class Demo {
                 100 * r.groundingChance(), 100 * r.groundingBefore(), 100 * r.groundingAfter()));
         lines.add(String.format("  in the finding's lung zone: random %.1f %%   untrained %.1f %%   after %.1f %%",
                 100 * r.zoneGroundingChance(), 100 * r.zoneGroundingBefore(), 100 * r.zoneGroundingAfter()));
+        lines.add("where the image embedding looks (argmax of the scan attention pool on the described finding's box):");
+        lines.add(String.format("  random pointer %.1f %%   untrained model %.1f %%   after pre-training %.1f %%",
+                100 * r.groundingChance(), 100 * r.poolGroundingBefore(), 100 * r.poolGroundingAfter()));
         lines.add("frozen linear segmentation of the findings (Dice on the test set):");
         lines.add(String.format("  random-init features %.3f   pre-trained features %.3f", r.diceRandomInit(),
                 r.diceLearned()));

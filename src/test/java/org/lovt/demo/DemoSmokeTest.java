@@ -30,7 +30,8 @@ class DemoSmokeTest {
         assertTrue(r.epochs() >= 1, "at least one epoch within the budget: " + r.epochs());
         assertTrue(r.groundedSentences() > 0);
         for (double v : new double[] {r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
-                r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(), r.diceRandomInit(),
+                r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(), r.poolGroundingBefore(),
+                r.poolGroundingAfter(), r.diceRandomInit(),
                 r.diceLearned()}) {
             assertTrue(v >= 0 && v <= 1, "a rate in [0, 1]: " + v);
         }
