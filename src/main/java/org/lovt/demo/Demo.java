@@ -290,6 +290,9 @@ public final class Demo {
                         SyntheticSample smp = samples.get(from + b);
                         int[] findingOf = smp.sentenceFindings();
                         int[] kept = rb.keptSentences()[b];
+                        // The attention pool's argmax is one region per image, whatever the sentence.
+                        int pooled = PointingGame.argmax(java.util.Arrays.copyOfRange(pool, b * regions,
+                                (b + 1) * regions));
                         for (int k = 0; k < kept.length; k++) {
                             int f = findingOf[kept[k]];
                             if (f < 0) {
@@ -309,8 +312,6 @@ public final class Demo {
                                     zone.h()) ? 1 : 0;
                             zoneChance += PointingGame.chance(grid, grid, size, size, zone.x(), zone.y(), zone.w(),
                                     zone.h());
-                            int pooled = PointingGame.argmax(java.util.Arrays.copyOfRange(pool, b * regions,
-                                    (b + 1) * regions));
                             poolHits += PointingGame.hit(pooled, grid, grid, size, size, box.x(), box.y(), box.w(),
                                     box.h()) ? 1 : 0;
                             total++;
