@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.lovt.config.Check;
 import org.lovt.config.ConfigDefault;
 import org.lovt.config.Nullable;
+import org.lovt.model.objectives.CrossSampleLocalLossConfig;
 import org.lovt.model.objectives.GlobalNceLossConfig;
 import org.lovt.model.objectives.LocalIntraSampleContrastiveLossConfig;
 
@@ -41,6 +42,8 @@ import java.util.Map;
  * @param llAlignmentsA                  local objectives of the scan, in order (key {@code "0"})
  * @param llAlignmentsB                  local objectives of the report, in order
  * @param gAlignment                     global objective; null = none
+ * @param llCrossSample                  extension, not in the original: a GLoRIA-style cross-sample local objective
+ *                                       ({@link CrossSampleLocalLossConfig}); null = none (every shipped experiment)
  * @param lossWeights                    weight per loss name; every computed loss needs one ({@link #lossNames()})
  * @param batchSize                      micro-batch size
  * @param learningRate                   base learning rate
@@ -89,6 +92,7 @@ public record BiModalModelConfig(
         @ConfigDefault("{}") Map<String, LocalIntraSampleContrastiveLossConfig> llAlignmentsA,
         @ConfigDefault("{}") Map<String, LocalIntraSampleContrastiveLossConfig> llAlignmentsB,
         @Nullable @ConfigDefault("null") GlobalNceLossConfig gAlignment,
+        @Nullable @ConfigDefault("null") CrossSampleLocalLossConfig llCrossSample,
 
         @ConfigDefault("{}") Map<String, Double> lossWeights,
 
@@ -176,18 +180,19 @@ public record BiModalModelConfig(
                 "must be in (0, 1), got " + lrReduceFactor);
         Check.positive("max_epochs", maxEpochs);
 
-        Check.that(gAlignment != null || !llAlignmentsA.isEmpty() || !llAlignmentsB.isEmpty(), "g_alignment",
-                "no objective: set g_alignment, ll_alignments_a or ll_alignments_b");
+        Check.that(gAlignment != null || !llAlignmentsA.isEmpty() || !llAlignmentsB.isEmpty()
+                        || llCrossSample != null, "g_alignment",
+                "no objective: set g_alignment, ll_alignments_a, ll_alignments_b or ll_cross_sample");
         // The original asserts at the first forward pass; failing at load time names the key instead.
         Check.that(lWeightsA == null || encoderA.localWeightsFromAggregator(), "l_weights_a",
                 "from_aggregation needs encoder_a.local_weights_from_aggregator: true");
         Check.that(lWeightsB == null || encoderB.localWeightsFromAggregator(), "l_weights_b",
                 "from_aggregation needs encoder_b.local_weights_from_aggregator: true");
         // combine_losses indexes loss_weights[name] for every computed loss: a missing weight is a KeyError there.
-        for (String name : lossNames(gAlignment, llAlignmentsA, llAlignmentsB)) {
+        List<String> computed = lossNames(gAlignment, llAlignmentsA, llAlignmentsB, llCrossSample);
+        for (String name : computed) {
             Check.that(lossWeights.containsKey(name), "loss_weights",
-                    "missing weight for loss '" + name + "' (computed losses: "
-                            + lossNames(gAlignment, llAlignmentsA, llAlignmentsB) + ")");
+                    "missing weight for loss '" + name + "' (computed losses: " + computed + ")");
         }
     }
 
@@ -199,16 +204,22 @@ public record BiModalModelConfig(
     /**
      * Names of the losses this configuration computes, in the original's order (local first, then global):
      * {@code local_a_l2att, local_a_att2l} (or {@code local_a_<i>_...} with several scan objectives), likewise
-     * {@code local_b_...}, then {@code global_a2b, global_b2a}.
+     * {@code local_b_...}, then {@code local_xs_a2b, local_xs_b2a} with {@code ll_cross_sample}, then
+     * {@code global_a2b, global_b2a}.
      */
     public List<String> lossNames() {
-        return lossNames(gAlignment, llAlignmentsA, llAlignmentsB);
+        return lossNames(gAlignment, llAlignmentsA, llAlignmentsB, llCrossSample);
     }
 
-    private static List<String> lossNames(GlobalNceLossConfig g, Map<String, ?> a, Map<String, ?> b) {
+    private static List<String> lossNames(GlobalNceLossConfig g, Map<String, ?> a, Map<String, ?> b,
+                                          CrossSampleLocalLossConfig xs) {
         List<String> names = new ArrayList<>();
         addLocal(names, "local_a_", a.size());
         addLocal(names, "local_b_", b.size());
+        if (xs != null) {
+            names.add("local_xs_a2b");
+            names.add("local_xs_b2a");
+        }
         if (g != null) {
             names.add("global_a2b");
             names.add("global_b2a");

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.lovt.LovtException;
+import org.lovt.model.objectives.CrossSampleLocalLossConfig;
 import org.lovt.model.objectives.GlobalNceLoss;
 import org.lovt.model.objectives.GlobalNceLossConfig;
 import org.lovt.model.objectives.LocalIntraSampleContrastiveLoss;
@@ -120,6 +121,15 @@ public final class LovtModel extends Module {
             Tensor wB = localWeights(config.lWeightsB(), b);
             addLocal(losses, "local_a_", localA, pa.zl(), att.b2a(), a.mask(), wA, a.structure());
             addLocal(losses, "local_b_", localB, pb.zl(), att.a2b(), b.mask(), wB, b.structure());
+        }
+        CrossSampleLocalLossConfig xs = config.llCrossSample();
+        if (xs != null) {
+            Tensor maskB = b.mask() != null ? b.mask()
+                    : org.bytedeco.pytorch.global.torch.ones_like(pb.zl().select(2, 0)).gt(new Scalar(0.5));
+            Tensor[] x = crossAttention.crossSampleLosses(pa.zl(), pb.zl(), maskB, xs.aggregationScale(),
+                    xs.similarityTemperature());
+            losses.put("local_xs_a2b", x[0]);
+            losses.put("local_xs_b2a", x[1]);
         }
         if (globalLoss != null) {
             GlobalNceLoss.Result g = globalLoss.compute(pa.zg(), pb.zg());

@@ -49,6 +49,18 @@ public final class CrossAttention extends Module {
         return new Output(b2a ? normed(r[0]) : null, a2b ? normed(r[1]) : null, r[2], r[3]);
     }
 
+    /**
+     * The GLoRIA-style cross-sample local losses ({@code local_xs_a2b}, {@code local_xs_b2a}) with this module's
+     * projections: every sentence of every report attends over the regions of every image of the batch (see
+     * {@link org.lovt.model.objectives.CrossSampleLocalLossConfig}). zl_a (B, Na, d), zl_b (B, Nb, d), mask_b (B, Nb)
+     * bool. The output norm is not applied (the cosine follows the output projection directly).
+     */
+    public Tensor[] crossSampleLosses(Tensor zlA, Tensor zlB, Tensor maskB, double aggregationScale,
+                                      double similarityTemperature) {
+        return TorchScript.lovt("cross_sample_local", zlA, zlB, maskB, key.weight(), key.bias(), value.weight(),
+                value.bias(), output.weight(), output.bias(), temperature, aggregationScale, similarityTemperature);
+    }
+
     private Tensor normed(Tensor x) {                                          // (B, N, d), BN over B·N
         return norm == null ? x : norm.forward(x.transpose(1, 2)).transpose(1, 2);
     }

@@ -71,7 +71,7 @@ class CrossSampleNegativesTest {
         return out;
     }
 
-    private static double dot(double[] a, double[] c) {
+    static double dot(double[] a, double[] c) {
         double s = 0;
         for (int k = 0; k < a.length; k++) {
             s += a[k] * c[k];
