@@ -108,8 +108,8 @@ class ErrorMessagesTest {
         assertTrue(msg.endsWith("pretrain_model.loss_weights: missing weight for loss 'global_b2a' (computed "
                 + "losses: [local_a_l2att, local_a_att2l, local_b_l2att, local_b_att2l, global_a2b, global_b2a])"), msg);
         msg = bindError("ablation/no_g", "~pretrain_model.ll_alignments_a", "~pretrain_model.ll_alignments_b");
-        assertTrue(msg.endsWith("pretrain_model.g_alignment: no objective: set g_alignment, ll_alignments_a or "
-                + "ll_alignments_b"), msg);
+        assertTrue(msg.endsWith("pretrain_model.g_alignment: no objective: set g_alignment, ll_alignments_a, "
+                + "ll_alignments_b or ll_cross_sample"), msg);
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.model.ReportEncoderConfig;
 import org.lovt.model.ScanEncoderConfig;
+import org.lovt.model.objectives.CrossSampleLocalLossConfig;
 import org.lovt.model.objectives.GlobalNceLossConfig;
 import org.lovt.model.objectives.LocalIntraSampleContrastiveLossConfig;
 import org.lovt.train.CallbackConfig;
@@ -55,6 +56,7 @@ class EveryShippedFileTest {
                 case "report_encoder" -> assertNotNull(loader.load(path, List.of()).bind(ReportEncoderConfig.class));
                 case "objective" -> {
                     Class<? extends Record> type = name.startsWith("global") ? GlobalNceLossConfig.class
+                            : name.contains("cross_sample") ? CrossSampleLocalLossConfig.class
                             : LocalIntraSampleContrastiveLossConfig.class;
                     assertNotNull(loader.load(path, List.of()).bind(type));
                 }
@@ -66,7 +68,7 @@ class EveryShippedFileTest {
             }
             checked++;
         }
-        assertEquals(33, checked, "number of shipped config files");
+        assertEquals(34, checked, "number of shipped config files");
     }
 
     private void checkCallback(String name) {
