@@ -170,18 +170,32 @@ class CrossSampleLocalLossTest {
         }
     }
 
+    /**
+     * Runs the objective and checks both losses and the gradients w.r.t. zl_a and zl_b (finite, and equal to finite
+     * differences of the loop); returns {a2b, b2a} and leaves the gradients in {@code grads}.
+     */
+    private static double[] matchesTheReference(Case c, double[][] grads) {
+        double[] got = native_(c, grads);
+        double[] expected = reference(c);
+        assertEquals(expected[0], got[0], 1e-10, "local_xs_a2b");
+        assertEquals(expected[1], got[1], 1e-10, "local_xs_b2a");
+        for (double[] g : grads) {
+            for (double v : g) {
+                assertTrue(Double.isFinite(v), "finite gradients");
+            }
+        }
+        assertGradient(c, grads[0], Case::zlA, "d/d zl_a");
+        assertGradient(c, grads[1], Case::zlB, "d/d zl_b");
+        return got;
+    }
+
     @Test
     void forwardAndGradientsMatchTheDefinitionWithPaddedSentences() {
         boolean[][] mask = {{true, true, true, false}, {true, false, false, false}, {true, true, true, true}};
         Case c = randomCase(3, mask, 5, 6);
         double[][] grads = new double[3][];
-        double[] got = native_(c, grads);
-        double[] expected = reference(c);
-        assertEquals(expected[0], got[0], 1e-10);
-        assertEquals(expected[1], got[1], 1e-10);
+        double[] got = matchesTheReference(c, grads);
         assertNotEquals(got[0], got[1], 1e-6, "the two directions normalise over different axes");
-        assertGradient(c, grads[0], Case::zlA, "d/d zl_a");
-        assertGradient(c, grads[1], Case::zlB, "d/d zl_b");
         assertGradient(c, grads[2], Case::kw, "d/d key weight");
         // padded sentences take no part: changing them changes neither the losses nor gets a gradient
         for (int e = 0; e < c.d(); e++) {
@@ -197,19 +211,7 @@ class CrossSampleLocalLossTest {
     @Test
     void aReportWithoutSentencesTakesNoPartAndNothingIsNaN() {
         boolean[][] mask = {{true, true, false}, {false, false, false}, {true, false, false}, {true, true, true}};
-        Case c = randomCase(8, mask, 4, 5);
-        double[][] grads = new double[3][];
-        double[] got = native_(c, grads);
-        double[] expected = reference(c);
-        assertEquals(expected[0], got[0], 1e-10);
-        assertEquals(expected[1], got[1], 1e-10);
-        for (double[] g : grads) {
-            for (double v : g) {
-                assertTrue(Double.isFinite(v), "finite gradients");
-            }
-        }
-        assertGradient(c, grads[0], Case::zlA, "d/d zl_a");
-        assertGradient(c, grads[1], Case::zlB, "d/d zl_b");
+        matchesTheReference(randomCase(8, mask, 4, 5), new double[3][]);
     }
 
     @Test
