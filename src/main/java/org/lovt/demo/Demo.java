@@ -56,6 +56,12 @@ import org.lovt.util.AtomicFiles;
  * The built-in demonstration: LoVT pre-training on synthetic chest X-rays and reports (no data set, no download),
  * then how well the model links report sentences to image regions — the pointing game on the sentence→region
  * attention and the Dice of a frozen linear segmentation probe — before and after training.
+ *
+ * <p>The default {@link Recipe} trains LoVT_100's losses plus one term that is not LoVT's, the GLoRIA-style
+ * cross-sample sentence↔region objective ({@link #CROSS_SAMPLE}): measured here, LoVT's intra-sample local losses
+ * are satisfied by sentence-keyed attention to any consistent regions and leave the sentence attention at chance
+ * level within minutes, while the cross-sample term moves it towards the described finding. {@link Recipe#LOVT_ONLY}
+ * trains LoVT's own losses only; {@link Recipe#GLOBAL_ONLY} is the control without any local loss.
  */
 public final class Demo {
     /** The demo's model and recipe: LoVT_100 made small enough to train on a laptop CPU in minutes. */
@@ -75,16 +81,69 @@ public final class Demo {
             // the scan local loss then learns (4.17 -> 2.85) and the probe's Dice is higher (0.246 vs 0.173, one seed).
             "pretrain_model.ll_alignments_a.0.distance_threshold=0.15", "pretrain_model.lr_scheduler=[reduce_on_plateau]",
             "trainer.accumulate_grad_batches=1", "callback.early_stopping.patience=1000", "~online_eval");
-    /** Overrides that remove the local losses: the control run ({@code lovt demo --global-only}). */
+    /**
+     * The one addition to LoVT_100's losses in the default recipe: a GLoRIA-style cross-sample sentence↔region term
+     * ({@link org.lovt.model.objectives.CrossSampleLocalLossConfig}, not part of LoVT) through the same
+     * cross-attention. LoVT's intra-sample local losses alone do not make the sentence attention find the findings
+     * here (README, demo section); this term does.
+     */
+    public static final List<String> CROSS_SAMPLE = List.of(
+            "+objective@pretrain_model.ll_cross_sample=report_cross_sample_local",
+            "+pretrain_model.loss_weights.local_xs_a2b=0.5", "+pretrain_model.loss_weights.local_xs_b2a=0.5");
+    /** Overrides that remove LoVT's local losses (used with {@link Recipe#GLOBAL_ONLY}). */
     public static final List<String> GLOBAL_ONLY = List.of("pretrain_model.ll_alignments_a={}",
             "pretrain_model.ll_alignments_b={}");
 
-    /** How the demo runs. */
-    public record Settings(long seed, int train, int validation, int test, double minutes, Path out, int threads,
-                           List<String> extraOverrides, int pictures, PrintStream log) {}
+    /** Which losses the demo trains with. */
+    public enum Recipe {
+        /** LoVT_100's global and local losses plus the cross-sample local term ({@link #CROSS_SAMPLE}). */
+        DEFAULT,
+        /** LoVT_100's own losses only ({@code lovt demo --lovt-only}). */
+        LOVT_ONLY,
+        /** The global loss only, no local loss of any kind: the control ({@code lovt demo --global-only}). */
+        GLOBAL_ONLY;
+
+        /** The overrides this recipe adds to {@link #OVERRIDES}. */
+        public List<String> overrides() {
+            return switch (this) {
+                case DEFAULT -> CROSS_SAMPLE;
+                case LOVT_ONLY -> List.of();
+                case GLOBAL_ONLY -> Demo.GLOBAL_ONLY;
+            };
+        }
+    }
+
+    /**
+     * How the demo runs.
+     *
+     * @param seed           data, initialisation and loader seed
+     * @param train          training studies
+     * @param validation     validation studies (validation loss and the per-epoch pointing game)
+     * @param test           test studies (the reported numbers)
+     * @param minutes        time budget of the whole run; training stops early enough to leave time to measure
+     * @param maxEpochs      epoch limit (0 = only the time budget): a run limited by epochs is reproducible
+     * @param out            run folder
+     * @param threads        data-generation and loader threads
+     * @param recipe         which losses to train with
+     * @param extraOverrides config overrides on top of the demo's
+     * @param pictures       attention overlays to draw
+     * @param log            progress
+     */
+    public record Settings(long seed, int train, int validation, int test, double minutes, int maxEpochs, Path out,
+                           int threads, Recipe recipe, List<String> extraOverrides, int pictures, PrintStream log) {
+        public Settings {
+            if (train < 1 || validation < 1 || test < 1) {
+                throw new IllegalArgumentException("train, validation and test need at least one study each");
+            }
+            if (!(minutes > 0) || maxEpochs < 0) {
+                throw new IllegalArgumentException("minutes must be > 0 and max epochs >= 0");
+            }
+        }
+    }
 
     /** What it measured. */
-    public record Result(double groundingBefore, double groundingAfter, double groundingChance, int groundedSentences,
+    public record Result(Recipe recipe, double groundingBefore, double groundingAfter, double groundingChance,
+                         int groundedSentences,
                          double zoneGroundingBefore, double zoneGroundingAfter, double zoneGroundingChance,
                          double poolGroundingBefore, double poolGroundingAfter,
                          double diceRandomInit, double diceLearned, int epochs, double trainSeconds, Path out,
@@ -113,6 +172,7 @@ public final class Demo {
 
         List<String> overrides = new ArrayList<>(OVERRIDES);
         overrides.add("seed=" + s.seed());
+        overrides.addAll(s.recipe().overrides());
         overrides.addAll(s.extraOverrides());
         ResolvedConfig resolved = ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, overrides);
         PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
@@ -169,7 +229,8 @@ public final class Demo {
                 log.println("demo: pre-training LoVT (" + String.format("%,d", model.parameterCount(false))
                         + " parameters) until the time budget is used ...");
                 r = new Pretrainer(experiment, model, packer, t, v, runDir, cpu,
-                        new Pretrainer.Options(1000, Long.MAX_VALUE, 0, 5, log).withDeadline(deadline - evalReserve)
+                        new Pretrainer.Options(s.maxEpochs() > 0 ? s.maxEpochs() : 1000, Long.MAX_VALUE, 0, 5, log)
+                                .withDeadline(deadline - evalReserve)
                                 .withExtraValidation(epoch -> {
                                     Grounding gv = grounding(model, packer, validation, stats, size, grid, null, 0);
                                     return java.util.Map.of("grounding", gv.hits(), "grounding_zone", gv.zoneHits());
@@ -187,7 +248,7 @@ public final class Demo {
             }
             double diceLearned = probeDice(model, probeTrain, test, stats, size);
             charts(runDir, out);
-            Result result = new Result(before.hits(), after.hits(), after.chance(), after.sentences(),
+            Result result = new Result(s.recipe(), before.hits(), after.hits(), after.chance(), after.sentences(),
                     before.zoneHits(), after.zoneHits(), after.zoneChance(), before.poolHits(), after.poolHits(),
                     diceRandom, diceLearned,
                     r.state().epoch(), trainSeconds, out, pictures);
@@ -453,7 +514,11 @@ public final class Demo {
         lines.add("frozen linear segmentation of the findings (Dice on the test set):");
         lines.add(String.format("  random-init features %.3f   pre-trained features %.3f", r.diceRandomInit(),
                 r.diceLearned()));
-        lines.add(String.format("pre-training: %d epochs in %.0f s", r.epochs(), r.trainSeconds()));
+        lines.add(String.format("pre-training (%s): %d epochs in %.0f s", switch (r.recipe()) {
+            case DEFAULT -> "LoVT_100 losses + cross-sample sentence-region term";
+            case LOVT_ONLY -> "LoVT_100 losses only";
+            case GLOBAL_ONLY -> "global loss only";
+        }, r.epochs(), r.trainSeconds()));
         return lines;
     }
 }

@@ -25,9 +25,10 @@ class DemoSmokeTest {
     void runsEndToEndAndWritesEveryOutput(@TempDir Path tmp) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = tmp.resolve("demo");
-        Demo.Result r = Demo.run(new Demo.Settings(7, 96, 32, 32, 0.75, out, 1, List.of(), 2,
+        Demo.Result r = Demo.run(new Demo.Settings(7, 96, 32, 32, 0.75, 2, out, 1, Demo.Recipe.DEFAULT, List.of(), 2,
                 new PrintStream(log, true, StandardCharsets.UTF_8)));
         assertTrue(r.epochs() >= 1, "at least one epoch within the budget: " + r.epochs());
+        assertTrue(r.epochs() <= 2, "the epoch limit holds: " + r.epochs());
         assertTrue(r.groundedSentences() > 0);
         for (double v : new double[] {r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
                 r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(), r.poolGroundingBefore(),
@@ -42,14 +43,17 @@ class DemoSmokeTest {
         }
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEquals(r.groundingAfter(), json.get("groundingAfter").asDouble(), 1e-12);
+        assertEquals("DEFAULT", json.get("recipe").asText());
         // Every validation record carries the pointing game of that epoch.
         long epochs = Files.readAllLines(out.resolve("run/metrics.jsonl")).stream()
-                .filter(l -> l.contains("val/total_loss")).peek(l -> assertTrue(l.contains("val/grounding_zone"), l))
+                .filter(l -> l.contains("val/total_loss")).peek(l -> assertTrue(l.contains("val/grounding_zone")
+                        && l.contains("val/local_xs_a2b_loss") && l.contains("val/local_a_l2att_loss"), l))
                 .count();
         assertEquals(r.epochs(), epochs);
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("measuring the trained model"));
-        assertTrue(printed.matches("(?s).*epoch 1/1000 .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
+        assertTrue(Demo.summary(r).stream().anyMatch(l -> l.contains("cross-sample")), "the summary names the recipe");
+        assertTrue(printed.matches("(?s).*epoch 1/2 .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
                 "the epoch line shows the pointing game: " + printed);
     }
 }
