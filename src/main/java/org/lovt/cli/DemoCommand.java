@@ -50,7 +50,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Config overrides on top of the demo's (e.g. pretrain_model.learning_rate=2e-3).")
     List<String> overrides = new java.util.ArrayList<>();
 
-
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
