@@ -59,15 +59,17 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--global-only and --lovt-only exclude "
                     + "each other");
         }
-        if (!(minutes > 0) || maxEpochs < 0 || train < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--minutes must be > 0, --max-epochs >= 0 "
-                    + "and --train >= 1 (got " + minutes + ", " + maxEpochs + ", " + train + ")");
-        }
         Demo.Recipe recipe = globalOnly ? Demo.Recipe.GLOBAL_ONLY : lovtOnly ? Demo.Recipe.LOVT_ONLY
                 : Demo.Recipe.DEFAULT;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        Demo.Result r = Demo.run(new Demo.Settings(seed, train, 200, 200, minutes, maxEpochs, dir, threads, recipe,
-                overrides, 6, System.err));
+        Demo.Settings settings;
+        try {
+            settings = new Demo.Settings(seed, train, 200, 200, minutes, maxEpochs, dir, threads, recipe, overrides, 6,
+                    System.err);
+        } catch (IllegalArgumentException e) {                     // --minutes, --max-epochs, --train out of range
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Demo.Result r = Demo.run(settings);
         Demo.summary(r).forEach(o::println);
         o.println("pictures: " + dir.resolve("pictures") + " (sentence→region attention; box = the finding)");
         o.println("curves:   " + dir.resolve("loss-train.png") + ", " + dir.resolve("loss-validation.png") + ", "

@@ -103,6 +103,15 @@ public final class Demo {
         /** The global loss only, no local loss of any kind: the control ({@code lovt demo --global-only}). */
         GLOBAL_ONLY;
 
+        /** What it trains, for the console. */
+        public String description() {
+            return switch (this) {
+                case DEFAULT -> "LoVT_100 losses + cross-sample sentence-region term";
+                case LOVT_ONLY -> "LoVT_100 losses only";
+                case GLOBAL_ONLY -> "global loss only";
+            };
+        }
+
         /** The overrides this recipe adds to {@link #OVERRIDES}. */
         public List<String> overrides() {
             return switch (this) {
@@ -133,10 +142,12 @@ public final class Demo {
                            int threads, Recipe recipe, List<String> extraOverrides, int pictures, PrintStream log) {
         public Settings {
             if (train < 1 || validation < 1 || test < 1) {
-                throw new IllegalArgumentException("train, validation and test need at least one study each");
+                throw new IllegalArgumentException("train, validation and test need at least one study each (got "
+                        + train + ", " + validation + ", " + test + ")");
             }
             if (!(minutes > 0) || maxEpochs < 0) {
-                throw new IllegalArgumentException("minutes must be > 0 and max epochs >= 0");
+                throw new IllegalArgumentException("minutes must be > 0 and max epochs >= 0 (got " + minutes + ", "
+                        + maxEpochs + ")");
             }
         }
     }
@@ -514,11 +525,8 @@ public final class Demo {
         lines.add("frozen linear segmentation of the findings (Dice on the test set):");
         lines.add(String.format("  random-init features %.3f   pre-trained features %.3f", r.diceRandomInit(),
                 r.diceLearned()));
-        lines.add(String.format("pre-training (%s): %d epochs in %.0f s", switch (r.recipe()) {
-            case DEFAULT -> "LoVT_100 losses + cross-sample sentence-region term";
-            case LOVT_ONLY -> "LoVT_100 losses only";
-            case GLOBAL_ONLY -> "global loss only";
-        }, r.epochs(), r.trainSeconds()));
+        lines.add(String.format("pre-training (%s): %d epochs in %.0f s", r.recipe().description(), r.epochs(),
+                r.trainSeconds()));
         return lines;
     }
 }

@@ -124,9 +124,7 @@ public final class LovtModel extends Module {
         }
         CrossSampleLocalLossConfig xs = config.llCrossSample();
         if (xs != null) {
-            Tensor maskB = b.mask() != null ? b.mask()
-                    : org.bytedeco.pytorch.global.torch.ones_like(pb.zl().select(2, 0)).gt(new Scalar(0.5));
-            Tensor[] x = crossAttention.crossSampleLosses(pa.zl(), pb.zl(), maskB, xs.aggregationScale(),
+            Tensor[] x = crossAttention.crossSampleLosses(pa.zl(), pb.zl(), b.mask(), xs.aggregationScale(),
                     xs.similarityTemperature());
             losses.put("local_xs_a2b", x[0]);
             losses.put("local_xs_b2a", x[1]);
