@@ -13,11 +13,15 @@ import org.lovt.demo.Demo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code lovt demo}: LoVT learns to ground report sentences in synthetic chest X-rays, in minutes on a CPU. */
+/**
+ * {@code lovt demo}: pre-trains a small LoVT on synthetic chest X-rays and reports in minutes on a CPU and measures how
+ * well it links report sentences to image regions.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Generate synthetic chest X-rays with reports, pre-train a small LoVT on them (LoVT_100's losses "
-                + "plus a GLoRIA-style cross-sample sentence-region term; --lovt-only without it), and show how much "
-                + "better it links sentences to image regions than the untrained model (numbers and pictures).")
+                + "plus a GLoRIA-style cross-sample sentence-region term; --lovt-only without it), and show how well "
+                + "it links sentences to image regions compared with the untrained model, chance and a control without "
+                + "the sentence (numbers and pictures).")
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("pictures: " + dir.resolve("pictures") + " (sentence→region attention; box = the finding)");
         o.println("curves:   " + dir.resolve("loss-train.png") + ", " + dir.resolve("loss-validation.png") + ", "
                 + dir.resolve("grounding-validation.png"));
-        o.println("results:  " + dir.resolve("results.json") + ", run folder " + dir.resolve("run"));
+        o.println("results:  " + dir.resolve("results.json") + ", " + dir.resolve("grounding-test.csv")
+                + " (one row per finding sentence), run folder " + dir.resolve("run"));
         o.flush();
         return 0;
     }

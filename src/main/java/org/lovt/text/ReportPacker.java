@@ -1,7 +1,9 @@
 package org.lovt.text;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.lovt.LovtException;
 import org.lovt.torch.Tensors;
@@ -11,17 +13,35 @@ import org.lovt.torch.Tensors;
  * tokens and cut to {@code maxLength − 2} tokens; sentences are appended in order while they fit in
  * {@code maxLength − 2} content tokens; the first that does not fit and every later one are dropped (no partial
  * sentences, no skipping ahead). Zero-token sentences are dropped too (the original would produce a −∞ feature).
+ *
+ * <p>Report sentences repeat a lot (in MIMIC-CXR as in the synthetic reports), so the token ids of the last
+ * {@value #CACHE_SENTENCES} distinct sentences are kept, and the sentences of a batch that are not among them go to
+ * the tokenizer in one call. Thread-safe.
  */
 public final class ReportPacker {
+    /** How many distinct sentences' token ids are kept (least recently used ones are dropped first). */
+    static final int CACHE_SENTENCES = 1 << 16;
+
     private final WordPieceTokenizer tokenizer;
     private final int maxLength;
+    private final Map<String, long[]> cache;
 
     public ReportPacker(WordPieceTokenizer tokenizer, int maxLength) {
+        this(tokenizer, maxLength, CACHE_SENTENCES);
+    }
+
+    ReportPacker(WordPieceTokenizer tokenizer, int maxLength, int cacheSentences) {
         if (maxLength < 3) {
             throw new LovtException("report max_length must be at least 3, got " + maxLength);
         }
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                return size() > cacheSentences;
+            }
+        };
     }
 
     /** Packs a batch of reports, each a list of sentences. Every report must keep at least one sentence. */
@@ -36,14 +56,14 @@ public final class ReportPacker {
         int maxTokens = 0;
         int maxSentences = 0;
         int maxSentenceTokens = 0;
+        Map<String, long[]> tokens = tokenize(reports);
         for (int i = 0; i < b; i++) {
             List<String> sentences = reports.get(i);
-            WordPieceTokenizer.Tokens[] enc = tokenizer.encodeAll(sentences, false);
             List<long[]> sample = new ArrayList<>();
             List<Integer> idx = new ArrayList<>();
             int length = 0;
-            for (int s = 0; s < enc.length; s++) {
-                long[] ids = enc[s].ids();
+            for (int s = 0; s < sentences.size(); s++) {
+                long[] ids = tokens.get(sentences.get(s));
                 if (ids.length == 0) {
                     continue;
                 }
@@ -100,5 +120,41 @@ public final class ReportPacker {
                 Tensors.longs(special, b, maxTokens), Tensors.bools(sentenceMask, b, maxSentences),
                 Tensors.longs(tokenIndex, b, maxSentences, maxSentenceTokens),
                 Tensors.bools(tokenMask, b, maxSentences, maxSentenceTokens), keptIndex);
+    }
+
+    /** Token ids (no special tokens) of every sentence of the batch; the arrays are shared, not to be changed. */
+    private Map<String, long[]> tokenize(List<List<String>> reports) {
+        Map<String, long[]> out = new java.util.HashMap<>();
+        List<String> missing = new ArrayList<>();
+        synchronized (cache) {
+            for (List<String> report : reports) {
+                for (String sentence : report) {
+                    if (!out.containsKey(sentence)) {
+                        long[] ids = cache.get(sentence);
+                        out.put(sentence, ids);
+                        if (ids == null) {
+                            missing.add(sentence);
+                        }
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            WordPieceTokenizer.Tokens[] enc = tokenizer.encodeAll(missing, false);
+            synchronized (cache) {
+                for (int i = 0; i < enc.length; i++) {
+                    out.put(missing.get(i), enc[i].ids());
+                    cache.put(missing.get(i), enc[i].ids());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many sentences' token ids are cached now. */
+    int cachedSentences() {
+        synchronized (cache) {
+            return cache.size();
+        }
     }
 }

@@ -82,6 +82,15 @@ public final class Pretrainer {
         }
     }
 
+    /**
+     * "epoch 3/100", or "epoch 3" for a run without an epoch limit ({@code maxEpochs} = {@link Integer#MAX_VALUE},
+     * typically one limited by a deadline).
+     */
+    private String epochLabel(int epoch) {
+        return options.maxEpochs() == Integer.MAX_VALUE ? "epoch " + (epoch + 1)
+                : String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, options.maxEpochs());
+    }
+
     /** Extra per-epoch validation metrics. */
     @FunctionalInterface
     public interface ValidationMetrics {
@@ -223,7 +232,7 @@ public final class Pretrainer {
                         log.put("optim_0/lr", lr);
                         metrics.log(epoch, optSteps, log);
                     }
-                    progress.update(String.format(Locale.ROOT, "epoch %d/%d batch", epoch + 1, options.maxEpochs()),
+                    progress.update(epochLabel(epoch) + " batch",
                             b + 1 - startBatch, n - startBatch, start, "batch", String.format(Locale.ROOT,
                                     "loss %.4f  lr %.2e  %.1f samples/s", lastTrain.get("total_loss"), lr,
                                     (b + 1 - startBatch) * (double) batch.size()
@@ -268,7 +277,7 @@ public final class Pretrainer {
                 st = new TrainState(epoch + 1, 0, st.microSteps(), st.optimizerSteps(),
                         better ? value : st.best(), better ? epoch : st.bestEpoch(),
                         esImproved ? value : st.stopBest(), bad, schedule.state());
-                progress.update(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, options.maxEpochs()), n, n, start,
+                progress.update(epochLabel(epoch), n, n, start,
                         "batch", String.format(Locale.ROOT, "%s %.4f%s%s", monitor, value, better ? " (best)" : "",
                                 extraText), true);
                 lastEpochNanos = System.nanoTime() - start;

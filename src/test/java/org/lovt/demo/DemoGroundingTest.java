@@ -12,16 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The demo's claim: pre-training with the demo's default recipe makes each finding sentence's most attended region
- * land in the finding's lung zone more often than chance and than the untrained model, by a margin that training
- * without the cross-sample term ({@code --lovt-only}) or without any local loss ({@code --global-only}) does not reach.
+ * What the demo's default recipe reaches: each finding sentence's most attended region lands in the finding's lung
+ * zone more often than chance and than the untrained model, by a margin that training without the cross-sample term
+ * ({@code --lovt-only}) or without any local loss ({@code --global-only}) does not reach; and both the zone and the box
+ * hits beat the control without the sentence (the attention averaged over the report's sentences). That last gain is
+ * small (zone 14.5 % → 17.8 %, box 5.1 % → 7.6 %) and comes mostly from the device sentences: the sentence attention
+ * does not find the lung findings yet (README, demo status).
  *
  * <p>Each run takes about 7 minutes on 2 cores (the grounding needs most of the demo's 8-minute budget to appear).
  * The default recipe's run is part of the default suite; the two control runs carry the tag {@code heavy} (run them
  * with {@code mvn test -Dtest=DemoGroundingTest -Dlovt.excludedTags=gpu}). Runs are limited by epochs, not time, so
  * they are reproducible; the test split is larger than the demo's to make the measured rates less noisy (about 550
  * finding sentences). Measured on the 2-core development machine: zone grounding 8.5 % untrained, after 36 epochs
- * 17.8 % (default), 11.8 % (LoVT's losses only), 7.6 % (global loss only); chance 12.1 %.
+ * 17.8 % (default; 14.5 % without the sentence), 11.8 % (LoVT's losses only), 7.6 % (global loss only); chance
+ * 12.1 %.
  */
 class DemoGroundingTest {
     static final long SEED = 12345;
@@ -35,10 +39,12 @@ class DemoGroundingTest {
     }
 
     static String describe(Demo.Result r) {
-        return String.format("zone grounding %.3f -> %.3f (chance %.3f), box %.3f -> %.3f (chance %.3f), "
-                        + "%d sentences, %d epochs", r.zoneGroundingBefore(), r.zoneGroundingAfter(),
-                r.zoneGroundingChance(), r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
-                r.groundedSentences(), r.epochs());
+        return String.format("zone grounding %.3f -> %.3f (chance %.3f, without the sentence %.3f), box %.3f -> %.3f "
+                        + "(chance %.3f, without the sentence %.3f), pool %.3f -> %.3f, Dice %.3f -> %.3f, "
+                        + "%d sentences, %d epochs, by kind %s", r.zoneGroundingBefore(), r.zoneGroundingAfter(),
+                r.zoneGroundingChance(), r.reportMeanZoneGroundingAfter(), r.groundingBefore(), r.groundingAfter(),
+                r.groundingChance(), r.reportMeanGroundingAfter(), r.poolGroundingBefore(), r.poolGroundingAfter(),
+                r.diceRandomInit(), r.diceLearned(), r.groundedSentences(), r.epochs(), r.byFindingType());
     }
 
     static boolean reachesTheMargin(Demo.Result r) {
@@ -47,13 +53,16 @@ class DemoGroundingTest {
     }
 
     @Test
-    void theSentenceAttentionLearnsWhereTheFindingIs(@TempDir Path tmp) throws Exception {
+    void defaultRecipeBeatsChanceTheUntrainedModelAndTheControlWithoutTheSentence(@TempDir Path tmp)
+            throws Exception {
         Demo.Result r = run(tmp.resolve("default"), Demo.Recipe.DEFAULT);
         System.out.println("DemoGroundingTest default: " + describe(r));
         assertTrue(r.epochs() == EPOCHS, "the run is limited by epochs, not by its time budget: " + r.epochs());
         assertTrue(r.groundedSentences() >= 400, "enough finding sentences for a stable rate: " + r.groundedSentences());
         assertTrue(reachesTheMargin(r), describe(r));
         assertTrue(r.groundingAfter() > r.groundingBefore(), "box-level grounding improves too: " + describe(r));
+        assertTrue(r.zoneGroundingAfter() > r.reportMeanZoneGroundingAfter()
+                && r.groundingAfter() > r.reportMeanGroundingAfter(), "the sentence matters: " + describe(r));
         assertTrue(r.diceLearned() > r.diceRandomInit() + 0.03, "the features segment the findings better: "
                 + r.diceRandomInit() + " -> " + r.diceLearned());
     }

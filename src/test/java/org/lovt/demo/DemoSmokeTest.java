@@ -32,18 +32,36 @@ class DemoSmokeTest {
         assertTrue(r.groundedSentences() > 0);
         for (double v : new double[] {r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
                 r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(), r.poolGroundingBefore(),
-                r.poolGroundingAfter(), r.diceRandomInit(),
-                r.diceLearned()}) {
+                r.poolGroundingAfter(), r.reportMeanGroundingAfter(), r.reportMeanZoneGroundingAfter(),
+                r.diceRandomInit(), r.diceLearned()}) {
             assertTrue(v >= 0 && v <= 1, "a rate in [0, 1]: " + v);
         }
         assertTrue(r.zoneGroundingChance() > r.groundingChance(), "a lung zone is larger than a finding's box");
+        // The breakdown by kind of finding splits the same sentences: counts add up and the rates average back.
+        assertEquals(r.groundedSentences(), r.byFindingType().values().stream()
+                .mapToInt(Demo.TypeGrounding::sentences).sum());
+        assertEquals(r.groundingAfter(), r.byFindingType().values().stream()
+                .mapToDouble(t -> t.hits() * t.sentences()).sum() / r.groundedSentences(), 1e-9);
+        assertEquals(r.zoneGroundingAfter(), r.byFindingType().values().stream()
+                .mapToDouble(t -> t.zoneHits() * t.sentences()).sum() / r.groundedSentences(), 1e-9);
+        assertEquals(r.groundingChance(), r.byFindingType().values().stream()
+                .mapToDouble(t -> t.chance() * t.sentences()).sum() / r.groundedSentences(), 1e-9);
         assertEquals(2, r.pictures().size());
+        List<String> rows = Files.readAllLines(out.resolve("grounding-test.csv"));
+        assertEquals(r.groundedSentences() + 1, rows.size(), "a header and one row per finding sentence");
+        assertTrue(rows.get(0).startsWith("study,sentence,finding,zone,"), rows.get(0));
+        assertEquals(Math.round(r.groundingAfter() * r.groundedSentences()),
+                rows.stream().skip(1).filter(l -> l.matches("([^,]*,){14}true,.*")).count(), "box hits in the CSV");
+        assertEquals(Math.round(r.reportMeanGroundingAfter() * r.groundedSentences()),
+                rows.stream().skip(1).filter(l -> l.matches("([^,]*,){16}true,.*")).count(), "control hits in the CSV");
         for (String f : List.of("results.json", "loss-train.png", "loss-validation.png", "grounding-validation.png")) {
             assertTrue(Files.size(out.resolve(f)) > 100, f);
         }
         JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertEquals(r.groundingAfter(), json.get("groundingAfter").asDouble(), 1e-12);
         assertEquals("DEFAULT", json.get("recipe").asText());
+        assertEquals(r.byFindingType().keySet(), iterable(json.get("byFindingType").fieldNames()),
+                "results.json has the breakdown by kind of finding");
         // Every validation record carries the pointing game of that epoch.
         long epochs = Files.readAllLines(out.resolve("run/metrics.jsonl")).stream()
                 .filter(l -> l.contains("val/total_loss")).peek(l -> assertTrue(l.contains("val/grounding_zone")
@@ -52,8 +70,16 @@ class DemoSmokeTest {
         assertEquals(r.epochs(), epochs);
         String printed = log.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("measuring the trained model"));
+        assertTrue(Demo.summary(r).stream().anyMatch(l -> l.matches("\\s+nodule\\s+\\d+ sentences.*")
+                        || l.matches("\\s+opacity\\s+\\d+ sentences.*")), "the summary lists kinds of finding");
         assertTrue(Demo.summary(r).stream().anyMatch(l -> l.contains("cross-sample")), "the summary names the recipe");
         assertTrue(printed.matches("(?s).*epoch 1/2 .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
                 "the epoch line shows the pointing game: " + printed);
+    }
+
+    private static java.util.Set<String> iterable(java.util.Iterator<String> names) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 }

@@ -72,4 +72,33 @@ class ReportPackerTest {
             assertThrows(LovtException.class, () -> new ReportPacker(tok, 512).pack(List.of()));
         }
     }
+
+    @Test
+    void cachedSentencesPackExactlyAsFreshOnes() {
+        List<List<String>> first = List.of(List.of("heart size normal no effusion", "No effusion."),
+                List.of("Small nodule", "No effusion."));
+        List<List<String>> second = List.of(List.of("No effusion.", "Small nodule."),
+                List.of("heart size normal no effusion"));
+        // A packer whose cache holds two sentences: the second batch mixes hits, misses and evicted sentences, and the
+        // first batch's cut sentence (room 4 tokens) must not have been cut inside the cache.
+        ReportPacker reused = new ReportPacker(tok, 6, 2);
+        try (Scope s = Scope.open()) {
+            ReportBatch a = reused.pack(first);
+            assertEquals(2, reused.cachedSentences(), "distinct sentences beyond the capacity are evicted");
+            ReportBatch again = reused.pack(first);
+            ReportBatch b = reused.pack(second);
+            ReportBatch freshA = new ReportPacker(tok, 6).pack(first);
+            ReportBatch freshB = new ReportPacker(tok, 6).pack(second);
+            for (ReportBatch[] pair : new ReportBatch[][] {{a, freshA}, {again, freshA}, {b, freshB}}) {
+                assertArrayEquals(Tensors.toLongs(pair[1].inputIds()), Tensors.toLongs(pair[0].inputIds()));
+                assertArrayEquals(Tensors.toLongs(pair[1].sentenceTokenIndex()),
+                        Tensors.toLongs(pair[0].sentenceTokenIndex()));
+                assertArrayEquals(pair[1].keptSentences()[0], pair[0].keptSentences()[0]);
+                assertArrayEquals(pair[1].keptSentences()[1], pair[0].keptSentences()[1]);
+            }
+            // row 1 of the second batch: [CLS] heart size normal no [SEP], the sentence cut to the room of 4 tokens
+            assertArrayEquals(new long[] {2, 7, 8, 9, 5, 3}, java.util.Arrays.copyOfRange(Tensors.toLongs(
+                    b.inputIds()), 6, 12));
+        }
+    }
 }
