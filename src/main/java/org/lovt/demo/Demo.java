@@ -25,6 +25,7 @@ import org.lovt.config.ResolvedConfig;
 import org.lovt.config.UserConfig;
 import org.lovt.data.LoaderOptions;
 import org.lovt.data.PretrainingPipeline;
+import org.lovt.data.datasets.synthetic.Box;
 import org.lovt.data.datasets.synthetic.Finding;
 import org.lovt.data.datasets.synthetic.FindingType;
 import org.lovt.data.datasets.synthetic.SyntheticDataset;
@@ -356,16 +357,8 @@ public final class Demo {
     static Grounding grounding(LovtModel model, ReportPacker packer, List<SyntheticSample> samples, double[] stats,
                                int size, int grid, Path pictureDir, int pictures, List<String> perSentence) {
         model.eval();
-        int hits = 0;
-        int zoneHits = 0;
-        int poolHits = 0;
-        int meanHits = 0;
-        int meanZoneHits = 0;
-        int total = 0;
-        double chance = 0;
-        double zoneChance = 0;
-        // per finding type: sentences, box hits, zone hits, box chance, zone chance
-        java.util.Map<FindingType, double[]> perType = new java.util.EnumMap<>(FindingType.class);
+        Tally all = new Tally();
+        java.util.Map<FindingType, Tally> perType = new java.util.EnumMap<>(FindingType.class);
         if (perSentence != null) {
             perSentence.add("study,sentence,finding,zone,box_x,box_y,box_w,box_h,anchor_x,anchor_y,region_row,"
                     + "region_col,attention,box_attention,box_hit,zone_hit,report_mean_box_hit,report_mean_zone_hit,"
@@ -413,39 +406,25 @@ public final class Demo {
                             float[] a = java.util.Arrays.copyOfRange(p, (int) ((b * nb + k) * regions),
                                     (int) ((b * nb + k + 1) * regions));
                             int argmax = PointingGame.argmax(a);
-                            var box = finding.box();
-                            boolean hit = PointingGame.hit(argmax, grid, grid, size, size, box.x(), box.y(), box.w(),
-                                    box.h());
-                            var zone = smp.zoneBoxes().get(finding.zone());
-                            boolean zoneHit = PointingGame.hit(argmax, grid, grid, size, size, zone.x(), zone.y(),
-                                    zone.w(), zone.h());
+                            Box box = finding.box();
+                            Box zone = smp.zoneBoxes().get(finding.zone());
+                            boolean hit = hit(argmax, grid, size, box);
+                            boolean zoneHit = hit(argmax, grid, size, zone);
+                            boolean meanHit = hit(meanArgmax, grid, size, box);
+                            boolean meanZoneHit = hit(meanArgmax, grid, size, zone);
                             double boxChance = PointingGame.chance(grid, grid, size, size, box.x(), box.y(), box.w(),
                                     box.h());
-                            double zoneRate = PointingGame.chance(grid, grid, size, size, zone.x(), zone.y(),
+                            double zoneChance = PointingGame.chance(grid, grid, size, size, zone.x(), zone.y(),
                                     zone.w(), zone.h());
-                            hits += hit ? 1 : 0;
-                            chance += boxChance;
-                            zoneHits += zoneHit ? 1 : 0;
-                            zoneChance += zoneRate;
-                            boolean meanHit = PointingGame.hit(meanArgmax, grid, grid, size, size, box.x(), box.y(),
-                                    box.w(), box.h());
-                            boolean meanZoneHit = PointingGame.hit(meanArgmax, grid, grid, size, size, zone.x(),
-                                    zone.y(), zone.w(), zone.h());
-                            meanHits += meanHit ? 1 : 0;
-                            meanZoneHits += meanZoneHit ? 1 : 0;
-                            double[] t = perType.computeIfAbsent(finding.type(), key -> new double[5]);
-                            t[0]++;
-                            t[1] += hit ? 1 : 0;
-                            t[2] += zoneHit ? 1 : 0;
-                            t[3] += boxChance;
-                            t[4] += zoneRate;
+                            boolean poolHit = hit(pooled, grid, size, box);
+                            for (Tally t : new Tally[] {all, perType.computeIfAbsent(finding.type(),
+                                    key -> new Tally())}) {
+                                t.add(hit, zoneHit, boxChance, zoneChance, poolHit, meanHit, meanZoneHit);
+                            }
                             if (perSentence != null) {
                                 double onBox = 0;
                                 for (int cell = 0; cell < regions; cell++) {
-                                    if (PointingGame.hit(cell, grid, grid, size, size, box.x(), box.y(), box.w(),
-                                            box.h())) {
-                                        onBox += a[cell];
-                                    }
+                                    onBox += hit(cell, grid, size, box) ? a[cell] : 0;
                                 }
                                 String text = smp.sentences().get(kept[k]).replace("\"", "\"\"");
                                 perSentence.add(String.format(java.util.Locale.ROOT,
@@ -455,9 +434,6 @@ public final class Demo {
                                         argmax / grid, argmax % grid, a[argmax], onBox, hit, zoneHit, meanHit,
                                         meanZoneHit, text));
                             }
-                            poolHits += PointingGame.hit(pooled, grid, grid, size, size, box.x(), box.y(), box.w(),
-                                    box.h()) ? 1 : 0;
-                            total++;
                             if (pictureDir != null && drawn < pictures) {
                                 Overlays.attention(pictureDir.resolve(String.format("attention-%02d.png", drawn)),
                                         smp.pixels(), size, size, a, grid, grid,
@@ -473,13 +449,42 @@ public final class Demo {
             model.train(true);
         }
         java.util.Map<String, TypeGrounding> byType = new java.util.LinkedHashMap<>();
-        perType.forEach((type, t) -> byType.put(type.key(), new TypeGrounding((int) t[0], t[1] / t[0], t[3] / t[0],
-                t[2] / t[0], t[4] / t[0])));
-        if (total == 0) {
+        perType.forEach((type, t) -> byType.put(type.key(), new TypeGrounding(t.n, t.hits / t.n, t.chance / t.n,
+                t.zoneHits / t.n, t.zoneChance / t.n)));
+        if (all.n == 0) {
             return new Grounding(0, 0, 0, 0, 0, 0, 0, 0, byType);
         }
-        return new Grounding(hits / (double) total, chance / total, zoneHits / (double) total, zoneChance / total,
-                total, poolHits / (double) total, meanHits / (double) total, meanZoneHits / (double) total, byType);
+        return new Grounding(all.hits / all.n, all.chance / all.n, all.zoneHits / all.n, all.zoneChance / all.n,
+                all.n, all.poolHits / all.n, all.meanHits / all.n, all.meanZoneHits / all.n, byType);
+    }
+
+    /** Whether region {@code region} of the {@code grid}² cells of a {@code size}-pixel image overlaps {@code b}. */
+    private static boolean hit(int region, int grid, int size, Box b) {
+        return PointingGame.hit(region, grid, grid, size, size, b.x(), b.y(), b.w(), b.h());
+    }
+
+    /** Sums over finding sentences: count, hits of the sentence, of the pool and of the control, random rates. */
+    private static final class Tally {
+        int n;
+        double hits;
+        double zoneHits;
+        double chance;
+        double zoneChance;
+        double poolHits;
+        double meanHits;
+        double meanZoneHits;
+
+        void add(boolean hit, boolean zoneHit, double boxChance, double zoneRate, boolean poolHit, boolean meanHit,
+                 boolean meanZoneHit) {
+            n++;
+            hits += hit ? 1 : 0;
+            zoneHits += zoneHit ? 1 : 0;
+            chance += boxChance;
+            zoneChance += zoneRate;
+            poolHits += poolHit ? 1 : 0;
+            meanHits += meanHit ? 1 : 0;
+            meanZoneHits += meanZoneHit ? 1 : 0;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.lovt.text;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +125,7 @@ public final class ReportPacker {
 
     /** Token ids (no special tokens) of every sentence of the batch; the arrays are shared, not to be changed. */
     private Map<String, long[]> tokenize(List<List<String>> reports) {
-        Map<String, long[]> out = new java.util.HashMap<>();
+        Map<String, long[]> out = new HashMap<>();
         List<String> missing = new ArrayList<>();
         synchronized (cache) {
             for (List<String> report : reports) {
