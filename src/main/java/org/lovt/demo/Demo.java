@@ -163,6 +163,7 @@ public final class Demo {
                          double zoneGroundingBefore, double zoneGroundingAfter, double zoneGroundingChance,
                          double poolGroundingBefore, double poolGroundingAfter,
                          double reportMeanGroundingAfter, double reportMeanZoneGroundingAfter,
+                         int multiFindingSentences, double describedFindingOnlyAfter, double otherFindingOnlyAfter,
                          double diceRandomInit, double diceLearned, int epochs, double trainSeconds, Path out,
                          List<Path> pictures, java.util.Map<String, TypeGrounding> byFindingType) {}
 
@@ -279,6 +280,7 @@ public final class Demo {
             Result result = new Result(s.recipe(), before.hits(), after.hits(), after.chance(), after.sentences(),
                     before.zoneHits(), after.zoneHits(), after.zoneChance(), before.poolHits(), after.poolHits(),
                     after.reportMeanHits(), after.reportMeanZoneHits(),
+                    after.multiSentences(), after.describedOnly(), after.otherOnly(),
                     diceRandom, diceLearned,
                     r.state().epoch(), trainSeconds, out, pictures, after.byType());
             AtomicFiles.writeString(out.resolve("results.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
@@ -344,10 +346,16 @@ public final class Demo {
      * attention pool weighs most (what the global image embedding looks at, the same for every sentence) lies on
      * the described finding's box; {@code reportMeanHits} and {@code reportMeanZoneHits}: the same pointing game with
      * the sentence attention averaged over all sentences of the report, the control that shows how much of the hit
-     * rate needs the sentence at all; and the scores by kind of finding.
+     * rate needs the sentence at all; the scores by kind of finding; and the test of whether the sentence picks
+     * <em>its</em> finding: over the {@code multiSentences} finding sentences of images with several findings, the
+     * fraction whose most attended region lies on the described finding's box and on no other finding's
+     * ({@code describedOnly}), and on another finding's box but not on the described one's ({@code otherOnly}).
+     * Attention that finds abnormal regions without reading the sentence lands on another finding at least as
+     * often as on the described one.
      */
     record Grounding(double hits, double chance, double zoneHits, double zoneChance, int sentences, double poolHits,
-                     double reportMeanHits, double reportMeanZoneHits, java.util.Map<String, TypeGrounding> byType) {}
+                     double reportMeanHits, double reportMeanZoneHits, int multiSentences, double describedOnly,
+                     double otherOnly, java.util.Map<String, TypeGrounding> byType) {}
 
     /**
      * Scores the sentence→region attention of {@code samples} with the pointing game (see {@link Grounding}). Draws up
@@ -362,7 +370,7 @@ public final class Demo {
         if (perSentence != null) {
             perSentence.add("study,sentence,finding,zone,box_x,box_y,box_w,box_h,anchor_x,anchor_y,region_row,"
                     + "region_col,attention,box_attention,box_hit,zone_hit,report_mean_box_hit,report_mean_zone_hit,"
-                    + "text");
+                    + "other_finding_hit,text");
         }
         int drawn = 0;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -417,9 +425,16 @@ public final class Demo {
                             double zoneChance = PointingGame.chance(grid, grid, size, size, zone.x(), zone.y(),
                                     zone.w(), zone.h());
                             boolean poolHit = hit(pooled, grid, size, box);
+                            boolean otherHit = false;
+                            for (int other = 0; other < smp.findings().size(); other++) {
+                                otherHit |= other != f && hit(argmax, grid, size, smp.findings().get(other).box());
+                            }
                             for (Tally t : new Tally[] {all, perType.computeIfAbsent(finding.type(),
                                     key -> new Tally())}) {
                                 t.add(hit, zoneHit, boxChance, zoneChance, poolHit, meanHit, meanZoneHit);
+                            }
+                            if (smp.findings().size() > 1) {
+                                all.addMulti(hit && !otherHit, otherHit && !hit);
                             }
                             if (perSentence != null) {
                                 double onBox = 0;
@@ -428,11 +443,11 @@ public final class Demo {
                                 }
                                 String text = smp.sentences().get(kept[k]).replace("\"", "\"\"");
                                 perSentence.add(String.format(java.util.Locale.ROOT,
-                                        "%d,%d,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.4f,%.4f,%b,%b,%b,%b,\"%s\"",
+                                        "%d,%d,%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.4f,%.4f,%b,%b,%b,%b,%b,\"%s\"",
                                         smp.index(), kept[k], finding.type().key(), finding.zone().key(), box.x(),
                                         box.y(), box.w(), box.h(), finding.anchorX(), finding.anchorY(),
                                         argmax / grid, argmax % grid, a[argmax], onBox, hit, zoneHit, meanHit,
-                                        meanZoneHit, text));
+                                        meanZoneHit, otherHit, text));
                             }
                             if (pictureDir != null && drawn < pictures) {
                                 Overlays.attention(pictureDir.resolve(String.format("attention-%02d.png", drawn)),
@@ -452,10 +467,12 @@ public final class Demo {
         perType.forEach((type, t) -> byType.put(type.key(), new TypeGrounding(t.n, t.hits / t.n, t.chance / t.n,
                 t.zoneHits / t.n, t.zoneChance / t.n)));
         if (all.n == 0) {
-            return new Grounding(0, 0, 0, 0, 0, 0, 0, 0, byType);
+            return new Grounding(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, byType);
         }
+        int multi = all.multi;
         return new Grounding(all.hits / all.n, all.chance / all.n, all.zoneHits / all.n, all.zoneChance / all.n,
-                all.n, all.poolHits / all.n, all.meanHits / all.n, all.meanZoneHits / all.n, byType);
+                all.n, all.poolHits / all.n, all.meanHits / all.n, all.meanZoneHits / all.n, multi,
+                multi == 0 ? 0 : all.describedOnly / multi, multi == 0 ? 0 : all.otherOnly / multi, byType);
     }
 
     /** Whether region {@code region} of the {@code grid}² cells of a {@code size}-pixel image overlaps {@code b}. */
@@ -463,7 +480,10 @@ public final class Demo {
         return PointingGame.hit(region, grid, grid, size, size, b.x(), b.y(), b.w(), b.h());
     }
 
-    /** Sums over finding sentences: count, hits of the sentence, of the pool and of the control, random rates. */
+    /**
+     * Sums over finding sentences: count, hits of the sentence, of the pool and of the control, random rates; and
+     * for images with several findings, whether the sentence's argmax lies on its own finding or another.
+     */
     private static final class Tally {
         int n;
         double hits;
@@ -473,6 +493,16 @@ public final class Demo {
         double poolHits;
         double meanHits;
         double meanZoneHits;
+        int multi;
+        double describedOnly;
+        double otherOnly;
+
+        /** A finding sentence of an image with several findings: where its most attended region lies. */
+        void addMulti(boolean onDescribedOnly, boolean onOtherOnly) {
+            multi++;
+            describedOnly += onDescribedOnly ? 1 : 0;
+            otherOnly += onOtherOnly ? 1 : 0;
+        }
 
         void add(boolean hit, boolean zoneHit, double boxChance, double zoneRate, boolean poolHit, boolean meanHit,
                  boolean meanZoneHit) {
@@ -601,6 +631,9 @@ public final class Demo {
         lines.add(String.format("  control without the sentence (attention averaged over the report's sentences): "
                 + "box %.1f %%, zone %.1f %%", 100 * r.reportMeanGroundingAfter(),
                 100 * r.reportMeanZoneGroundingAfter()));
+        lines.add(String.format("  own finding or another? of %d sentences of images with several findings, the "
+                        + "argmax lies on the described finding in %.1f %%, on another one in %.1f %%",
+                r.multiFindingSentences(), 100 * r.describedFindingOnlyAfter(), 100 * r.otherFindingOnlyAfter()));
         if (!r.byFindingType().isEmpty()) {
             lines.add("  after pre-training, by kind of finding (box / zone; random pointer in brackets):");
             r.byFindingType().forEach((type, t) -> lines.add(String.format(

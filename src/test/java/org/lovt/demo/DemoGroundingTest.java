@@ -14,10 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What the demo's default recipe reaches: each finding sentence's most attended region lands in the finding's lung
  * zone more often than chance and than the untrained model, by a margin that training without the cross-sample term
- * ({@code --lovt-only}) or without any local loss ({@code --global-only}) does not reach; and both the zone and the box
- * hits beat the control without the sentence (the attention averaged over the report's sentences). That last gain is
- * small (zone 14.5 % → 17.8 %, box 5.1 % → 7.6 %) and comes mostly from the device sentences: the sentence attention
- * does not find the lung findings yet (README, demo status).
+ * ({@code --lovt-only}) or without any local loss ({@code --global-only}) does not reach; the box hits and the
+ * segmentation Dice improve too. Whether the gain needs the sentence is printed, not asserted: the control without the
+ * sentence (the attention averaged over the report's sentences) scores 14.5 % / 5.1 % here, but as much as the
+ * sentence in other runs, and the sentence picks another finding of its image about as often as its own (README,
+ * demo status).
  *
  * <p>Each run takes about 7 minutes on 2 cores (the grounding needs most of the demo's 8-minute budget to appear).
  * The default recipe's run is part of the default suite; the two control runs carry the tag {@code heavy} (run them
@@ -40,11 +41,13 @@ class DemoGroundingTest {
 
     static String describe(Demo.Result r) {
         return String.format("zone grounding %.3f -> %.3f (chance %.3f, without the sentence %.3f), box %.3f -> %.3f "
-                        + "(chance %.3f, without the sentence %.3f), pool %.3f -> %.3f, Dice %.3f -> %.3f, "
-                        + "%d sentences, %d epochs, by kind %s", r.zoneGroundingBefore(), r.zoneGroundingAfter(),
-                r.zoneGroundingChance(), r.reportMeanZoneGroundingAfter(), r.groundingBefore(), r.groundingAfter(),
-                r.groundingChance(), r.reportMeanGroundingAfter(), r.poolGroundingBefore(), r.poolGroundingAfter(),
-                r.diceRandomInit(), r.diceLearned(), r.groundedSentences(), r.epochs(), r.byFindingType());
+                        + "(chance %.3f, without the sentence %.3f), own finding %.3f vs another %.3f of %d, "
+                        + "pool %.3f -> %.3f, Dice %.3f -> %.3f, %d sentences, %d epochs, by kind %s",
+                r.zoneGroundingBefore(), r.zoneGroundingAfter(), r.zoneGroundingChance(),
+                r.reportMeanZoneGroundingAfter(), r.groundingBefore(), r.groundingAfter(), r.groundingChance(),
+                r.reportMeanGroundingAfter(), r.describedFindingOnlyAfter(), r.otherFindingOnlyAfter(),
+                r.multiFindingSentences(), r.poolGroundingBefore(), r.poolGroundingAfter(), r.diceRandomInit(),
+                r.diceLearned(), r.groundedSentences(), r.epochs(), r.byFindingType());
     }
 
     static boolean reachesTheMargin(Demo.Result r) {
@@ -53,7 +56,7 @@ class DemoGroundingTest {
     }
 
     @Test
-    void defaultRecipeBeatsChanceTheUntrainedModelAndTheControlWithoutTheSentence(@TempDir Path tmp)
+    void defaultRecipeBeatsChanceAndTheUntrainedModel(@TempDir Path tmp)
             throws Exception {
         Demo.Result r = run(tmp.resolve("default"), Demo.Recipe.DEFAULT);
         System.out.println("DemoGroundingTest default: " + describe(r));
@@ -61,8 +64,6 @@ class DemoGroundingTest {
         assertTrue(r.groundedSentences() >= 400, "enough finding sentences for a stable rate: " + r.groundedSentences());
         assertTrue(reachesTheMargin(r), describe(r));
         assertTrue(r.groundingAfter() > r.groundingBefore(), "box-level grounding improves too: " + describe(r));
-        assertTrue(r.zoneGroundingAfter() > r.reportMeanZoneGroundingAfter()
-                && r.groundingAfter() > r.reportMeanGroundingAfter(), "the sentence matters: " + describe(r));
         assertTrue(r.diceLearned() > r.diceRandomInit() + 0.03, "the features segment the findings better: "
                 + r.diceRandomInit() + " -> " + r.diceLearned());
     }

@@ -54,6 +54,42 @@ class DemoSmokeTest {
                 rows.stream().skip(1).filter(l -> l.matches("([^,]*,){14}true,.*")).count(), "box hits in the CSV");
         assertEquals(Math.round(r.reportMeanGroundingAfter() * r.groundedSentences()),
                 rows.stream().skip(1).filter(l -> l.matches("([^,]*,){16}true,.*")).count(), "control hits in the CSV");
+        // Own finding or another: recomputed from the written ground truth and the CSV's argmax cells.
+        assertTrue(rows.get(0).endsWith(",other_finding_hit,text"), rows.get(0));
+        JsonNode truth = new ObjectMapper().readTree(out.resolve("data/test/ground_truth.json").toFile());
+        java.util.Map<Integer, JsonNode> images = new java.util.HashMap<>();
+        truth.get("images").forEach(i -> images.put(i.get("index").asInt(), i));
+        int multi = 0;
+        int described = 0;
+        int other = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] c = row.split(",", 20);
+            JsonNode findings = images.get(Integer.parseInt(c[0])).get("findings");
+            int cell = Integer.parseInt(c[10]) * 8 + Integer.parseInt(c[11]);    // the default recipe's 8x8 regions
+            boolean own = false;
+            boolean onOther = false;
+            for (JsonNode f : findings) {
+                JsonNode b = f.get("box");
+                boolean on = org.lovt.analysis.PointingGame.hit(cell, 8, 8, 64, 64, b.get(0).asDouble(),
+                        b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble());
+                if (f.get("sentence").asInt() == Integer.parseInt(c[1])) {
+                    own |= on;
+                } else {
+                    onOther |= on;
+                }
+            }
+            assertEquals(Boolean.toString(own), c[14], row);
+            assertEquals(Boolean.toString(onOther), c[18], row);
+            if (findings.size() > 1) {
+                multi++;
+                described += own && !onOther ? 1 : 0;
+                other += onOther && !own ? 1 : 0;
+            }
+        }
+        assertEquals(multi, r.multiFindingSentences());
+        assertTrue(multi > 0, "the test split has images with several findings");
+        assertEquals((double) described / multi, r.describedFindingOnlyAfter(), 1e-12);
+        assertEquals((double) other / multi, r.otherFindingOnlyAfter(), 1e-12);
         for (String f : List.of("results.json", "loss-train.png", "loss-validation.png", "grounding-validation.png")) {
             assertTrue(Files.size(out.resolve(f)) > 100, f);
         }
