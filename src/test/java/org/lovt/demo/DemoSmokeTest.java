@@ -65,12 +65,14 @@ class DemoSmokeTest {
         for (String row : rows.subList(1, rows.size())) {
             String[] c = row.split(",", 20);
             JsonNode findings = images.get(Integer.parseInt(c[0])).get("findings");
-            int cell = Integer.parseInt(c[10]) * 8 + Integer.parseInt(c[11]);    // the default recipe's 8x8 regions
+            int size = truth.get("image_size").asInt();
+            int grid = size / 8;                                  // the default recipe's regions: conv3, stride 8
+            int cell = Integer.parseInt(c[10]) * grid + Integer.parseInt(c[11]);
             boolean own = false;
             boolean onOther = false;
             for (JsonNode f : findings) {
                 JsonNode b = f.get("box");
-                boolean on = org.lovt.analysis.PointingGame.hit(cell, 8, 8, 64, 64, b.get(0).asDouble(),
+                boolean on = org.lovt.analysis.PointingGame.hit(cell, grid, grid, size, size, b.get(0).asDouble(),
                         b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble());
                 if (f.get("sentence").asInt() == Integer.parseInt(c[1])) {
                     own |= on;
