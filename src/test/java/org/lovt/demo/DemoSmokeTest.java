@@ -59,14 +59,14 @@ class DemoSmokeTest {
         JsonNode truth = new ObjectMapper().readTree(out.resolve("data/test/ground_truth.json").toFile());
         java.util.Map<Integer, JsonNode> images = new java.util.HashMap<>();
         truth.get("images").forEach(i -> images.put(i.get("index").asInt(), i));
+        int size = truth.get("image_size").asInt();
+        int grid = size / 8;                                      // the default recipe's regions: conv3, stride 8
         int multi = 0;
         int described = 0;
         int other = 0;
         for (String row : rows.subList(1, rows.size())) {
             String[] c = row.split(",", 20);
             JsonNode findings = images.get(Integer.parseInt(c[0])).get("findings");
-            int size = truth.get("image_size").asInt();
-            int grid = size / 8;                                  // the default recipe's regions: conv3, stride 8
             int cell = Integer.parseInt(c[10]) * grid + Integer.parseInt(c[11]);
             boolean own = false;
             boolean onOther = false;
