@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""SHA-256 of the pixels Pillow decodes (mode L) for every JPEG of ../shared/data/mimic-cxr-sample/files.
-Run from this folder: python3 decode_hashes.py /path/to/shared/data/mimic-cxr-sample > decode_hashes.json"""
+"""SHA-256 of the pixels Pillow decodes (mode L) for every JPEG of testdata/data/mimic-cxr-sample/files.
+Run from this folder: python3 decode_hashes.py ../../../../../testdata/data/mimic-cxr-sample > decode_hashes.json
+(The hashes were computed on the full 137-image sample with Pillow 9.4.0; the file keeps the entries of the 24 images
+that testdata/ holds, unchanged.)"""
 import hashlib
 import json
 import os

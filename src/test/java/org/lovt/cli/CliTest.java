@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +54,7 @@ class CliTest {
 
     @Test
     void inspectListsSafetensorsTensors() {
-        Run r = run("inspect", SharedData.require("fixtures/resnet50-w8/weights.safetensors").toString());
+        Run r = run("inspect", TestData.require("fixtures/resnet50-w8/weights.safetensors").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("320 tensors"), r.out());
         assertTrue(r.out().matches("(?s).*\\nconv1\\.weight\\s+F32\\s+\\[8, 3, 7, 7\\]\\s+4704\\n.*"), r.out());
@@ -64,16 +64,16 @@ class CliTest {
     @Test
     void inspectDescribesDicomLikePydicom() throws IOException {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                SharedData.require("data/dicom/CT_small.json").toFile());
-        Run r = run("inspect", SharedData.require("data/dicom/CT_small.dcm").toString());
+                TestData.require("data/dicom/CT_small.json").toFile());
+        Run r = run("inspect", TestData.require("data/dicom/CT_small.dcm").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("sha256: " + json.get("sha256").asText()), r.out());
         assertTrue(r.out().contains("shape: [128, 128]") && r.out().contains("dtype: int16"), r.out());
         assertTrue(r.out().contains("photometric interpretation (0028,0004): MONOCHROME2"), r.out());
 
-        assertOneLineFailure(run("inspect", SharedData.require("data/dicom/MR_truncated.dcm").toString()),
+        assertOneLineFailure(run("inspect", TestData.require("data/dicom/MR_truncated.dcm").toString()),
                 "only 8130 remain in the file");
-        Run j2k = run("inspect", SharedData.require("data/dicom/MR_small_jp2klossless.dcm").toString());
+        Run j2k = run("inspect", TestData.require("data/dicom/MR_small_jp2klossless.dcm").toString());
         assertOneLineFailure(new Run(j2k.code(), "", j2k.err()), "unsupported transfer syntax");
         assertTrue(j2k.out().contains("rows (0028,0010): 64"), "the readable header is still shown");
     }
@@ -87,7 +87,7 @@ class CliTest {
 
     @Test
     void inspectFailsCleanlyOnUnreadableFiles() throws IOException {
-        byte[] good = Files.readAllBytes(SharedData.require("fixtures/bert-tiny/model.safetensors"));
+        byte[] good = Files.readAllBytes(TestData.require("fixtures/bert-tiny/model.safetensors"));
         Path truncated = tmp.resolve("truncated.safetensors");
         Files.write(truncated, Arrays.copyOf(good, 2000));
         assertOneLineFailure(run("inspect", truncated.toString()), "exceeds the file");

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.io.Safetensors;
 
@@ -25,8 +25,8 @@ class VerifyCommandTest {
 
     @Test
     void resnetFixturePassesEveryReference() {
-        CliTest.Run r = CliTest.run("verify", "resnet", "--weights", SharedData.require(RESNET + "weights.safetensors")
-                .toString(), "--io", SharedData.require(RESNET + "io.safetensors").toString());
+        CliTest.Run r = CliTest.run("verify", "resnet", "--weights", TestData.require(RESNET + "weights.safetensors")
+                .toString(), "--io", TestData.require(RESNET + "io.safetensors").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("177 passed, 0 failed"), r.out());
         assertTrue(r.out().contains("PASS  grad.layer3.2.conv2.weight"), r.out());
@@ -34,25 +34,25 @@ class VerifyCommandTest {
 
     @Test
     void bertFixturePasses() {
-        CliTest.Run r = CliTest.run("verify", "bert", "--model-dir", SharedData.require(BERT).toString(), "--io",
-                SharedData.require(BERT + "io.safetensors").toString());
+        CliTest.Run r = CliTest.run("verify", "bert", "--model-dir", TestData.require(BERT).toString(), "--io",
+                TestData.require(BERT + "io.safetensors").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("7 passed, 0 failed"), r.out());
     }
 
     @Test
     void torchSaveCheckpointsVerifyToo() throws Exception {
-        CliTest.Run r = CliTest.run("verify", "resnet", "--weights", SharedData.require(RESNET + "weights.pth")
-                .toString(), "--io", SharedData.require(RESNET + "io.safetensors").toString());
+        CliTest.Run r = CliTest.run("verify", "resnet", "--weights", TestData.require(RESNET + "weights.pth")
+                .toString(), "--io", TestData.require(RESNET + "io.safetensors").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("177 passed, 0 failed"), r.out());
         // A Bio_ClinicalBERT-style folder: only pytorch_model.bin (bert. prefix, gamma/beta, pre-training heads).
         Path dir = Files.createDirectories(tmp.resolve("bert-bin"));
         for (String f : new String[] {"config.json", "pytorch_model.bin"}) {
-            Files.copy(SharedData.require(BERT + f), dir.resolve(f));
+            Files.copy(TestData.require(BERT + f), dir.resolve(f));
         }
         r = CliTest.run("verify", "bert", "--model-dir", dir.toString(), "--io",
-                SharedData.require(BERT + "io.safetensors").toString());
+                TestData.require(BERT + "io.safetensors").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("7 passed, 0 failed"), r.out());
     }
@@ -60,7 +60,7 @@ class VerifyCommandTest {
     /** A copy of the weights with one value of one tensor changed by {@code delta}. */
     private Path perturbed(String key, float delta) {
         Map<String, HostTensor> w = new LinkedHashMap<>(
-                Safetensors.read(SharedData.require(RESNET + "weights.safetensors")).tensors());
+                Safetensors.read(TestData.require(RESNET + "weights.safetensors")).tensors());
         HostTensor t = w.get(key);
         ByteBuffer b = ByteBuffer.allocate((int) t.byteSize()).order(ByteOrder.LITTLE_ENDIAN).put(t.bytes());
         b.putFloat(0, b.getFloat(0) + delta);
@@ -75,7 +75,7 @@ class VerifyCommandTest {
     void aWrongWeightFailsWithExitOne() {
         Path bad = perturbed("layer4.2.conv3.weight", 0.05f);
         CliTest.Run r = CliTest.run("verify", "resnet", "--weights", bad.toString(), "--io",
-                SharedData.require(RESNET + "io.safetensors").toString());
+                TestData.require(RESNET + "io.safetensors").toString());
         assertEquals(1, r.code(), r.out());
         assertTrue(r.out().contains("FAIL  eval.logits"), r.out());
         assertTrue(r.out().contains("PASS  eval.layer3"), "earlier layers are unaffected:\n" + r.out());
@@ -86,7 +86,7 @@ class VerifyCommandTest {
         Path noInput = tmp.resolve("io.safetensors");
         Safetensors.write(noInput, Map.of(), Map.of());
         CliTest.Run r = CliTest.run("verify", "resnet", "--weights",
-                SharedData.require(RESNET + "weights.safetensors").toString(), "--io", noInput.toString());
+                TestData.require(RESNET + "weights.safetensors").toString(), "--io", noInput.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no 'input' tensor"), r.err());
         Path notWeights = tmp.resolve("w.safetensors");

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.config.ConfigDefaults;
 import org.lovt.data.image.ScanImageSource;
 import org.lovt.data.image.ScanTransform;
@@ -33,7 +33,7 @@ class DataLoaderPipelineTest {
 
     @BeforeAll
     static void findImages() throws IOException {
-        try (Stream<Path> s = Files.walk(SharedData.require("data/mimic-cxr-sample/files"))) {
+        try (Stream<Path> s = Files.walk(TestData.require("data/mimic-cxr-sample/files"))) {
             jpegs = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(24).collect(Collectors.toList());
         }
     }

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.config.UserConfig;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.Scope;
@@ -34,14 +34,14 @@ class PretrainedModelsTest {
     @Test
     void localWeightsFromTheUserConfigAreLoaded() throws IOException {
         Path bert = Files.createDirectories(tmp.resolve("bert"));
-        Files.copy(SharedData.require("fixtures/bert-tiny/config.json"), bert.resolve("config.json"));
-        Files.copy(SharedData.require("fixtures/bert-tiny/pytorch_model.bin"), bert.resolve("pytorch_model.bin"));
+        Files.copy(TestData.require("fixtures/bert-tiny/config.json"), bert.resolve("config.json"));
+        Files.copy(TestData.require("fixtures/bert-tiny/pytorch_model.bin"), bert.resolve("pytorch_model.bin"));
         List<String> vocab = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         for (int i = vocab.size(); i < 512; i++) {
             vocab.add("w" + i);
         }
         Files.write(bert.resolve("vocab.txt"), vocab);
-        String resnet = SharedData.require("fixtures/resnet50-w8/weights.pth").toString();
+        String resnet = TestData.require("fixtures/resnet50-w8/weights.pth").toString();
         BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=32", "++pretrain_model.encoder_a.backbone_args.stem_width=8",
                 "pretrain_model.encoder_b.freeze_encoder_layers=2"));
@@ -50,11 +50,11 @@ class PretrainedModelsTest {
             assertEquals(null, a.vocab());
             assertTrue(a.notes().get(0).contains("ImageNet weights from"), a.notes().toString());
             StateDict sd = StateDict.of(a.model());
-            HostTensor expected = Safetensors.read(SharedData.require("fixtures/resnet50-w8/weights.safetensors"))
+            HostTensor expected = Safetensors.read(TestData.require("fixtures/resnet50-w8/weights.safetensors"))
                     .tensor("layer2.1.conv2.weight");
             assertTrue(expected.contentEquals(org.lovt.torch.Tensors.toHost(
                     sd.get("model_a.encoder.feature_extractor.backbone_layers.layer2.1.conv2.weight"))));
-            HostTensor q = Safetensors.read(SharedData.require("fixtures/bert-tiny/model.safetensors"))
+            HostTensor q = Safetensors.read(TestData.require("fixtures/bert-tiny/model.safetensors"))
                     .tensor("encoder.layer.3.attention.self.query.weight");
             assertTrue(q.contentEquals(org.lovt.torch.Tensors.toHost(
                     sd.get("model_b.encoder.language_model.encoder.layer.3.attention.self.query.weight"))));

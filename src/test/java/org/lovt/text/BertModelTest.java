@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.Scope;
 import org.lovt.torch.StateDict;
 import org.lovt.torch.Tensors;
@@ -31,8 +31,8 @@ class BertModelTest {
 
     @Test
     void bioClinicalBertLayoutHasTheReferenceKeysShapesAndCount() throws IOException {
-        JsonNode layout = new ObjectMapper().readTree(SharedData.require("fixtures/bio_clinicalbert_layout.json").toFile());
-        BertConfig cfg = BertConfig.fromJson(SharedData.require("fixtures/bio_clinicalbert_config.json"));
+        JsonNode layout = new ObjectMapper().readTree(TestData.require("fixtures/bio_clinicalbert_layout.json").toFile());
+        BertConfig cfg = BertConfig.fromJson(TestData.require("fixtures/bio_clinicalbert_config.json"));
         try (Scope s = Scope.open()) {
             BertModel m = new BertModel(cfg);
             assertEquals(108_310_272L, m.parameterCount());
@@ -55,11 +55,11 @@ class BertModelTest {
     void oldStyleCheckpointLoadsToTheSameWeightsAndReportsIgnoredHeads() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("bert-bin"));
         for (String f : new String[] {"config.json", "pytorch_model.bin"}) {
-            Files.copy(SharedData.require("fixtures/bert-tiny/" + f), dir.resolve(f));
+            Files.copy(TestData.require("fixtures/bert-tiny/" + f), dir.resolve(f));
         }
         try (Scope s = Scope.open()) {
             BertCheckpoints.Loaded fromBin = BertCheckpoints.load(dir);
-            BertCheckpoints.Loaded fromSafetensors = BertCheckpoints.load(SharedData.require("fixtures/bert-tiny"));
+            BertCheckpoints.Loaded fromSafetensors = BertCheckpoints.load(TestData.require("fixtures/bert-tiny"));
             assertTrue(fromBin.weights().toString().endsWith("pytorch_model.bin"));
             assertTrue(fromBin.ignored().contains("cls.predictions.bias"), fromBin.ignored().toString());
             assertTrue(fromBin.report().missing().isEmpty());

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.Scope;
 import org.lovt.torch.StateDict;
 import org.lovt.torch.Tensors;
@@ -22,11 +22,11 @@ class BertParityTest {
 
     @Test
     void evalForwardMatchesHuggingFaceOnAllPositions() {
-        BertConfig cfg = BertConfig.fromJson(SharedData.require("fixtures/bert-tiny/config.json"));
-        Safetensors.Contents io = Safetensors.read(SharedData.require("fixtures/bert-tiny/io.safetensors"));
+        BertConfig cfg = BertConfig.fromJson(TestData.require("fixtures/bert-tiny/config.json"));
+        Safetensors.Contents io = Safetensors.read(TestData.require("fixtures/bert-tiny/io.safetensors"));
         try (Scope s = Scope.open()) {
             BertModel m = new BertModel(cfg);
-            StateDict.fromHost(Safetensors.read(SharedData.require("fixtures/bert-tiny/model.safetensors"))
+            StateDict.fromHost(Safetensors.read(TestData.require("fixtures/bert-tiny/model.safetensors"))
                     .tensors()).loadInto(m, true);
             m.eval();
             BertModel.Output out = m.forward(Tensors.fromHost(io.tensor("input_ids")),

@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.LinearOptions;
 import org.bytedeco.pytorch.Module;
 import org.junit.jupiter.api.Test;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.io.Safetensors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -80,7 +80,7 @@ class StateDictTest {
 
     @Test
     void fixtureTensorsSurviveTheRoundTripThroughLibtorch() {
-        Map<String, HostTensor> host = Safetensors.read(SharedData.require("fixtures/resnet50-w8/weights.safetensors"))
+        Map<String, HostTensor> host = Safetensors.read(TestData.require("fixtures/resnet50-w8/weights.safetensors"))
                 .tensors();
         try (Scope s = Scope.open()) {
             StateDict sd = StateDict.fromHost(host);

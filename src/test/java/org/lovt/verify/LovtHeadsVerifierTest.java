@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.io.Safetensors;
 
@@ -26,11 +26,11 @@ class LovtHeadsVerifierTest {
     Path tmp;
 
     static Path params() {
-        return SharedData.require(DIR + "params.safetensors");
+        return TestData.require(DIR + "params.safetensors");
     }
 
     static Path io() {
-        return SharedData.require(DIR + "io.safetensors");
+        return TestData.require(DIR + "io.safetensors");
     }
 
     @Test

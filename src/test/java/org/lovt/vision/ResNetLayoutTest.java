@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.Scope;
 import org.lovt.torch.StateDict;
 import org.lovt.torch.Tensors;
@@ -27,7 +27,7 @@ class ResNetLayoutTest {
     @Test
     void fullSizeModelHasExactlyTorchvisionsKeysAndShapes() throws IOException {
         JsonNode layout = new ObjectMapper().readTree(
-                SharedData.require("fixtures/resnet50_torchvision_layout.json").toFile());
+                TestData.require("fixtures/resnet50_torchvision_layout.json").toFile());
         Map<String, String> expected = new TreeMap<>();
         layout.fields().forEachRemaining(e -> expected.put(e.getKey(), e.getValue().toString().replace(",", ", ")));
         assertEquals(320, expected.size());

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.Scope;
 import org.lovt.torch.StateDict;
@@ -23,8 +23,8 @@ class ResNetParityTest {
 
     @BeforeAll
     static void load() {
-        weights = Safetensors.read(SharedData.require("fixtures/resnet50-w8/weights.safetensors")).tensors();
-        io = Safetensors.read(SharedData.require("fixtures/resnet50-w8/io.safetensors"));
+        weights = Safetensors.read(TestData.require("fixtures/resnet50-w8/weights.safetensors")).tensors();
+        io = Safetensors.read(TestData.require("fixtures/resnet50-w8/io.safetensors"));
     }
 
     static ResNet model() {

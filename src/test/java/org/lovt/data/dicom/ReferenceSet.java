@@ -12,9 +12,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.lovt.SharedData;
+import org.lovt.TestData;
 
-/** The pydicom 2.3.1 reference set under {@code shared/data/dicom}: {@code manifest.csv} plus one JSON per file. */
+/** The pydicom 2.3.1 reference set under {@code testdata/data/dicom}: {@code manifest.csv} plus one JSON per file. */
 final class ReferenceSet {
     private ReferenceSet() {}
 
@@ -53,11 +53,11 @@ final class ReferenceSet {
     }
 
     static Path dir() {
-        return SharedData.require("data/dicom");
+        return TestData.require("data/dicom");
     }
 
     static List<Entry> entries() {
-        Path manifest = SharedData.require("data/dicom/manifest.csv");
+        Path manifest = TestData.require("data/dicom/manifest.csv");
         List<Entry> out = new ArrayList<>();
         try {
             List<String> lines = Files.readAllLines(manifest);
@@ -73,7 +73,7 @@ final class ReferenceSet {
                 }
                 String file = row.get("file");
                 String stem = file.substring(0, file.length() - ".dcm".length());
-                JsonNode json = JSON.readTree(SharedData.require("data/dicom/" + stem + ".json").toFile());
+                JsonNode json = JSON.readTree(TestData.require("data/dicom/" + stem + ".json").toFile());
                 out.add(new Entry(file, row, json));
             }
         } catch (IOException e) {

@@ -9,7 +9,7 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.javacpp.BytePointer;
 import org.junit.jupiter.api.Test;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 
 /**
  * Measures how far OpenCV's resizes are from Pillow's anti-aliased bilinear (our bit-exact {@link PilResize}) on a
@@ -22,7 +22,7 @@ class ResizeComparisonTest {
 
     @Test
     void opencvAreaIsCloseButNotEqualToPillow() {
-        Path p = SharedData.require(FILE);
+        Path p = TestData.require(FILE);
         GrayImage img = ImageDecoder.decodeGray(p);
         GrayImage pil = PilResize.resize(img, 224, 224);
         double[] area = diff(pil, opencv(img, 224, opencv_imgproc.INTER_AREA));

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lovt.LovtException;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.DType;
 import org.lovt.torch.HostTensor;
 
@@ -34,7 +34,7 @@ class SafetensorsTest {
 
     @Test
     void readsTheResnetFixtureWithTorchvisionNames() {
-        Safetensors.Contents c = Safetensors.read(SharedData.require("fixtures/resnet50-w8/weights.safetensors"));
+        Safetensors.Contents c = Safetensors.read(TestData.require("fixtures/resnet50-w8/weights.safetensors"));
         assertEquals(320, c.tensors().size(), "torchvision ResNet-50 state_dict has 320 entries");
         HostTensor conv1 = c.tensor("conv1.weight");
         assertEquals(DType.F32, conv1.dtype());
@@ -52,7 +52,7 @@ class SafetensorsTest {
 
     @Test
     void missingTensorNameIsReportedWithTheFile() {
-        Path f = SharedData.require("fixtures/bert-tiny/model.safetensors");
+        Path f = TestData.require("fixtures/bert-tiny/model.safetensors");
         LovtException e = assertThrows(LovtException.class, () -> Safetensors.read(f).tensor("nope"));
         assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("'nope'"), e.getMessage());
     }
@@ -92,7 +92,7 @@ class SafetensorsTest {
 
     @Test
     void rewritingTheFixtureGivesIdenticalTensors() {
-        Safetensors.Contents c = Safetensors.read(SharedData.require("fixtures/bert-tiny/model.safetensors"));
+        Safetensors.Contents c = Safetensors.read(TestData.require("fixtures/bert-tiny/model.safetensors"));
         Path f = tmp.resolve("copy.safetensors");
         Safetensors.write(f, c.tensors(), c.metadata());
         Safetensors.Contents d = Safetensors.read(f);
@@ -185,7 +185,7 @@ class SafetensorsTest {
 
     @Test
     void randomCorruptionNeverEscapesAsAnotherException() throws IOException {
-        byte[] good = Files.readAllBytes(SharedData.require("fixtures/lovt-heads/params.safetensors"));
+        byte[] good = Files.readAllBytes(TestData.require("fixtures/lovt-heads/params.safetensors"));
         Random rnd = new Random(1234);
         int rejected = 0;
         for (int trial = 0; trial < 400; trial++) {

@@ -12,22 +12,22 @@ import java.util.Map;
 import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 import org.lovt.torch.DType;
 import org.lovt.torch.HostTensor;
 
-/** The reader against real {@code torch.save} files from the shared fixtures and their safetensors twins. */
+/** The reader against real {@code torch.save} files from {@code testdata/fixtures} and their safetensors twins. */
 class TorchCheckpointFixtureTest {
 
     @Test
     void resnetPthEqualsItsSafetensorsTwin() throws Exception {
-        Path pth = SharedData.require("fixtures/resnet50-w8/weights.pth");
+        Path pth = TestData.require("fixtures/resnet50-w8/weights.pth");
         TorchCheckpoint ckpt = TorchCheckpoint.read(pth);
         assertEquals(TorchCheckpoint.Format.ZIP, ckpt.format());
         assertEquals("weights", ckpt.archiveName());
         LinkedHashMap<String, HostTensor> sd = ckpt.stateDict();
         LinkedHashMap<String, HostTensor> twin =
-                SafetensorsTestReader.read(SharedData.require("fixtures/resnet50-w8/weights.safetensors"));
+                SafetensorsTestReader.read(TestData.require("fixtures/resnet50-w8/weights.safetensors"));
         assertEquals(twin.keySet(), sd.keySet());
         for (Map.Entry<String, HostTensor> e : twin.entrySet()) {
             HostTensor t = sd.get(e.getKey());
@@ -44,12 +44,12 @@ class TorchCheckpointFixtureTest {
 
     @Test
     void bertBinEqualsItsSafetensorsTwinAfterRenaming() throws Exception {
-        Path bin = SharedData.require("fixtures/bert-tiny/pytorch_model.bin");
+        Path bin = TestData.require("fixtures/bert-tiny/pytorch_model.bin");
         LinkedHashMap<String, HostTensor> sd = TorchCheckpoint.loadStateDict(bin);
         assertTrue(sd.containsKey("bert.embeddings.LayerNorm.gamma"), "names come back as stored");
         assertTrue(sd.containsKey("cls.predictions.bias"));
         LinkedHashMap<String, HostTensor> twin =
-                SafetensorsTestReader.read(SharedData.require("fixtures/bert-tiny/model.safetensors"));
+                SafetensorsTestReader.read(TestData.require("fixtures/bert-tiny/model.safetensors"));
         // The old TF-converted naming, undone here only to compare (the library's mapping lives elsewhere).
         Map<String, HostTensor> renamed = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> e : sd.entrySet()) {
@@ -74,7 +74,7 @@ class TorchCheckpointFixtureTest {
     /** Files above 2 GiB cannot be mapped whole; the per-record mapping they use gives the same tensors. */
     @Test
     void perRecordMappingAsForFilesAbove2GiB() throws Exception {
-        Path pth = SharedData.require("fixtures/resnet50-w8/weights.pth");
+        Path pth = TestData.require("fixtures/resnet50-w8/weights.pth");
         LinkedHashMap<String, HostTensor> whole = TorchCheckpoint.loadStateDict(pth);
         LinkedHashMap<String, HostTensor> regions;
         try (FileSource src = new FileSource(pth, false)) {
@@ -92,7 +92,7 @@ class TorchCheckpointFixtureTest {
      */
     @Test
     void testWriterReproducesTorchSaveBytes() throws Exception {
-        Path bin = SharedData.require("fixtures/bert-tiny/pytorch_model.bin");
+        Path bin = TestData.require("fixtures/bert-tiny/pytorch_model.bin");
         LinkedHashMap<String, HostTensor> sd = TorchCheckpoint.loadStateDict(bin);
         Map<Object, Object> items = new LinkedHashMap<>();
         int key = 0;

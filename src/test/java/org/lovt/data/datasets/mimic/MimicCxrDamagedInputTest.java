@@ -38,7 +38,7 @@ class MimicCxrDamagedInputTest {
             Files.delete(src.resolve("mimic-cxr-2.0.0-" + name + ".csv.gz")); // read the plain CSVs we edit
         }
         Map<String, List<String[]>> byStudy = new LinkedHashMap<>();
-        for (String line : lines("mimic-cxr-2.0.0-split.csv").subList(1, 138)) {
+        for (String line : lines("mimic-cxr-2.0.0-split.csv").subList(1, 25)) { // header + 24 images
             String[] f = line.split(",");
             if (f[3].equals("train")) {
                 byStudy.computeIfAbsent(f[1], k -> new ArrayList<>()).add(new String[] {f[2], f[1], f[0]});
@@ -122,10 +122,10 @@ class MimicCxrDamagedInputTest {
     @Test
     void finishesAndKeepsEverythingElse() {
         // 10 damaged train studies; the truncated JPEG and the 3-token report are kept.
-        assertEquals(new PrepareSummary.SplitCounts(97, 89, 89), summary.splits().get("train"));
-        assertEquals(new PrepareSummary.SplitCounts(13, 13, 13), summary.splits().get("validation"));
-        assertEquals(new PrepareSummary.SplitCounts(16, 15, 15), summary.splits().get("test"));
-        assertEquals(89, MimicCxrDataset.open(tmp.resolve("out"), "train").size());
+        assertEquals(new PrepareSummary.SplitCounts(13, 5, 5), summary.splits().get("train"));
+        assertEquals(new PrepareSummary.SplitCounts(4, 4, 4), summary.splits().get("validation"));
+        assertEquals(new PrepareSummary.SplitCounts(4, 3, 3), summary.splits().get("test"));
+        assertEquals(5, MimicCxrDataset.open(tmp.resolve("out"), "train").size());
     }
 
     @Test
@@ -186,10 +186,10 @@ class MimicCxrDamagedInputTest {
                 && i.detail().contains("fields, the header has 12")), malformed.toString());
         assertTrue(malformed.stream().anyMatch(i -> i.file().contains("mimic-cxr-2.0.0-chexpert.csv:")
                 && i.detail().contains("maybe")), malformed.toString());
-        assertTrue(malformed.stream().anyMatch(i -> i.file().endsWith("mimic-cxr-2.0.0-split.csv:140")
+        assertTrue(malformed.stream().anyMatch(i -> i.file().endsWith("mimic-cxr-2.0.0-split.csv:27")
                 && i.detail().equals("unterminated quoted field")), malformed.toString());
         Issue split = only(Issue.Reason.UNKNOWN_SPLIT);
-        assertTrue(split.file().endsWith("mimic-cxr-2.0.0-split.csv:139"), split.file());
+        assertTrue(split.file().endsWith("mimic-cxr-2.0.0-split.csv:26"), split.file());
         // The image whose metadata row is broken has no view, so its study has no AP/PA image.
         assertEquals(study(4), only(Issue.Reason.NO_METADATA_ROW).studyId());
         assertTrue(summary.issues(Issue.Reason.NO_FRONTAL_VIEW).stream().anyMatch(i -> i.studyId().equals(study(4))));

@@ -29,8 +29,8 @@ import org.lovt.data.DatasetConfig;
 import org.lovt.data.ScanReportSample;
 
 /**
- * End to end on the shared MIMIC-CXR-shaped sample: {@code lovt prepare mimic-cxr} and reading the result back with
- * {@link MimicCxrDataset}.
+ * End to end on the MIMIC-CXR-shaped sample in {@code testdata/}: {@code lovt prepare mimic-cxr} and reading the
+ * result back with {@link MimicCxrDataset}.
  */
 class MimicCxrSampleTest {
     @TempDir
@@ -47,10 +47,10 @@ class MimicCxrSampleTest {
 
     @Test
     void keepsEveryStudyWithAFrontalImageAndDropsTheLateralOnlyOne() throws IOException {
-        assertEquals(new PrepareSummary.SplitCounts(MimicSample.TRAIN_STUDIES, 97, 97), summary.splits().get("train"));
-        assertEquals(new PrepareSummary.SplitCounts(MimicSample.VALIDATION_STUDIES, 13, 13),
+        assertEquals(new PrepareSummary.SplitCounts(MimicSample.TRAIN_STUDIES, 13, 13), summary.splits().get("train"));
+        assertEquals(new PrepareSummary.SplitCounts(MimicSample.VALIDATION_STUDIES, 4, 4),
                 summary.splits().get("validation"));
-        assertEquals(new PrepareSummary.SplitCounts(MimicSample.TEST_STUDIES, 15, 15), summary.splits().get("test"));
+        assertEquals(new PrepareSummary.SplitCounts(MimicSample.TEST_STUDIES, 3, 3), summary.splits().get("test"));
         assertEquals(1, summary.issues().size(), summary.format(50));
         Issue lateral = summary.issues().get(0);
         assertEquals(Issue.Reason.NO_FRONTAL_VIEW, lateral.reason());
@@ -82,7 +82,7 @@ class MimicCxrSampleTest {
     @Test
     void samplesHaveTheOriginalFieldsInOrderAndAscendingStudyOrder() throws IOException {
         List<JsonNode> train = lines(out.resolve("train/samples.jsonl"));
-        assertEquals(97, train.size());
+        assertEquals(13, train.size());
         JsonNode first = train.get(0);
         assertEquals(List.of("patient_id", "study_id", "study_date", "scan", "num_scans", "scan_pixel_mean",
                 "scan_pixel_var", "report", "chexpert_labels", "chexpert_bin_labels"), fieldNames(first));
@@ -155,7 +155,7 @@ class MimicCxrSampleTest {
                 checked++;
             }
         }
-        assertEquals(125, checked);
+        assertEquals(20, checked);
     }
 
     @Test
@@ -200,7 +200,7 @@ class MimicCxrSampleTest {
         assertTrue(text.startsWith("patient_id,study_id,dicom_id,img_file,Cardiomegaly,Edema,Consolidation,"
                 + "Atelectasis,Pleural Effusion\r\n"));
         String[] rows = text.split("\r\n");
-        assertEquals(1 + 15, rows.length);
+        assertEquals(1 + 3, rows.length);
         List<JsonNode> samples = lines(out.resolve("test/samples.jsonl"));
         for (int i = 0; i < samples.size(); i++) {
             JsonNode n = samples.get(i);
@@ -220,7 +220,7 @@ class MimicCxrSampleTest {
     @Test
     void readerGivesAbsoluteImagePathsSentencesAndLabels() throws IOException {
         MimicCxrDataset train = MimicCxrDataset.open(out, "train");
-        assertEquals(97, train.size());
+        assertEquals(13, train.size());
         List<JsonNode> stored = lines(out.resolve("train/samples.jsonl"));
         for (int i = 0; i < train.size(); i++) {
             ScanReportSample s = train.get(i);
@@ -242,12 +242,12 @@ class MimicCxrSampleTest {
         JsonNode stats = new ObjectMapper().readTree(out.resolve("dataset_statistics.json").toFile());
         assertEquals(stats.get("train").get("scan").get("pixel_mean").asDouble(), train.pixelMean(), 0.0);
         assertEquals(stats.get("train").get("scan").get("pixel_std").asDouble(), train.pixelStd(), 0.0);
-        assertEquals(13, MimicCxrDataset.open(out, "validation").size());
-        assertEquals(15, MimicCxrDataset.open(out, "test").size());
+        assertEquals(4, MimicCxrDataset.open(out, "validation").size());
+        assertEquals(3, MimicCxrDataset.open(out, "test").size());
         // A moved dataset: the image root can be given explicitly.
         MimicCxrDataset moved = MimicCxrDataset.open(out, "test", null, MimicSample.root().resolve("files"));
         assertTrue(moved.get(0).images().get(0).startsWith(MimicSample.root().resolve("files").toAbsolutePath()));
-        assertThrows(IndexOutOfBoundsException.class, () -> train.get(97));
+        assertThrows(IndexOutOfBoundsException.class, () -> train.get(13));
     }
 
     @Test
@@ -255,20 +255,21 @@ class MimicCxrSampleTest {
         assertEquals(2, MimicCxrDataset.subsetSize(5, 0.5)); // 2.5 -> 2
         assertEquals(4, MimicCxrDataset.subsetSize(7, 0.5)); // 3.5 -> 4
         assertEquals(29, MimicCxrDataset.subsetSize(97, 0.3)); // 29.1
+        assertEquals(4, MimicCxrDataset.subsetSize(13, 0.3)); // 3.9
         MimicCxrDataset full = MimicCxrDataset.open(out, "train");
         MimicCxrDataset sub = MimicCxrDataset.open(out, "train", 0.3);
-        assertEquals(29, sub.size());
+        assertEquals(4, sub.size());
         for (int i = 0; i < sub.size(); i++) {
             assertEquals(full.get(i).studyId(), sub.get(i).studyId());
         }
-        assertThrows(IndexOutOfBoundsException.class, () -> sub.get(29));
+        assertThrows(IndexOutOfBoundsException.class, () -> sub.get(4));
         assertEquals(full.pixelMean(), sub.pixelMean(), 0.0);
         assertEquals(full.pixelStd(), sub.pixelStd(), 0.0);
-        assertEquals(4, MimicCxrDataset.open(out, "validation", 0.3).size()); // 3.9
+        assertEquals(1, MimicCxrDataset.open(out, "validation", 0.3).size()); // 1.2
         DatasetConfig config = new DatasetConfig("MIMIC-CXR_ap/pa_find/impr", out.toString(), "MimicCxrDataset",
                 0.3, null, null, Map.of());
-        assertEquals(29, MimicCxrDataset.fromConfig(config, "train").size());
-        assertEquals(13, MimicCxrDataset.fromConfig(config, "validation").size());
+        assertEquals(4, MimicCxrDataset.fromConfig(config, "train").size());
+        assertEquals(4, MimicCxrDataset.fromConfig(config, "validation").size());
     }
 
     @Test
@@ -290,11 +291,11 @@ class MimicCxrSampleTest {
         int rc = cl.execute("prepare", "mimic-cxr", MimicSample.root().toString(), "--out", cliOut.toString(),
                 "--threads", "2");
         assertEquals(0, rc, stderr.toString());
-        assertTrue(stdout.toString().contains("train           97 studies kept (97 images), 0 skipped of 97"),
+        assertTrue(stdout.toString().contains("train           13 studies kept (13 images), 0 skipped of 13"),
                 stdout.toString());
-        assertTrue(stdout.toString().contains("test            15 studies kept (15 images), 1 skipped of 16"),
+        assertTrue(stdout.toString().contains("test             3 studies kept (3 images), 1 skipped of 4"),
                 stdout.toString());
-        assertTrue(stderr.toString().contains("97/97 studies"), stderr.toString());
+        assertTrue(stderr.toString().contains("13/13 studies"), stderr.toString());
         // Running again into the same folder is refused; the folder is untouched.
         StringWriter err2 = new StringWriter();
         cl.setErr(new PrintWriter(err2));

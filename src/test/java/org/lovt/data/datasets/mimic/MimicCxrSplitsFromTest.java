@@ -91,8 +91,8 @@ class MimicCxrSplitsFromTest {
         assertEquals(new PrepareSummary.SplitCounts(1, 0, 0), s.splits().get("test"));
         assertEquals("59999999", s.issues(Issue.Reason.NOT_IN_CSVS).get(0).studyId());
         assertEquals("51150362", s.issues(Issue.Reason.NO_FRONTAL_VIEW).get(0).studyId());
-        assertEquals(126 - 4, s.notListed());
-        assertTrue(s.format(5).contains("122 studies of the CSVs are not in the --splits-from lists"));
+        assertEquals(21 - 4, s.notListed());
+        assertTrue(s.format(5).contains("17 studies of the CSVs are not in the --splits-from lists"));
 
         // Empty splits: pixel statistics 0 and NaN weights, as the original writes them; the reader copes.
         String stats = Files.readString(tmp.resolve("from-lists/dataset_statistics.json"));
@@ -111,7 +111,7 @@ class MimicCxrSplitsFromTest {
         Files.write(dir.resolve("mimic-cxr-2.0.0-split.csv"), lines);
         PrepareSummary s = prepare(MimicSample.root(), "all-test", dir);
         assertEquals(new PrepareSummary.SplitCounts(0, 0, 0), s.splits().get("train"));
-        assertEquals(new PrepareSummary.SplitCounts(126, 125, 125), s.splits().get("test"));
+        assertEquals(new PrepareSummary.SplitCounts(21, 20, 20), s.splits().get("test"));
     }
 
     @Test

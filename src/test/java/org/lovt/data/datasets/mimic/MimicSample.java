@@ -8,20 +8,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.lovt.SharedData;
+import org.lovt.TestData;
 
-/** The shared MIMIC-CXR-shaped sample (137 images, 126 reports) and writable copies of it for damage tests. */
+/**
+ * The repository's MIMIC-CXR-shaped sample ({@code testdata/data/mimic-cxr-sample}: 24 images, 21 reports, trimmed
+ * from a 137-image sample, see its README) and writable copies of it for damage tests.
+ */
 final class MimicSample {
     private MimicSample() {}
 
     /** Counts from the sample's README: studies per split, and the one lateral-only study (test split). */
-    static final int TRAIN_STUDIES = 97;
-    static final int VALIDATION_STUDIES = 13;
-    static final int TEST_STUDIES = 16;
+    static final int TRAIN_STUDIES = 13;
+    static final int VALIDATION_STUDIES = 4;
+    static final int TEST_STUDIES = 4;
     static final String LATERAL_ONLY_STUDY = "51150362";
 
     static Path root() {
-        return SharedData.require("data/mimic-cxr-sample");
+        return TestData.require("data/mimic-cxr-sample");
     }
 
     /** Copies the MIMIC-shaped part of the sample (files/ and the CSVs, plain and gzip) into {@code dir}. */

@@ -44,7 +44,7 @@ class MimicSourceLayoutTest {
                 z.closeEntry();
             }
         }
-        assertEquals(126, n);
+        assertEquals(21, n);
 
         MimicSource src = MimicSource.locate(root, null);
         assertEquals(zip, src.reports());
@@ -54,7 +54,7 @@ class MimicSourceLayoutTest {
         Path fromSample = tmp.resolve("from-sample");
         PrepareSummary a = MimicCxrPreparer.prepare(MimicCxrPreparer.Options.of(root, fromRoot).withThreads(2));
         MimicCxrPreparer.prepare(MimicCxrPreparer.Options.of(sample, fromSample).withThreads(2));
-        assertEquals(125, a.splits().values().stream().mapToInt(PrepareSummary.SplitCounts::kept).sum());
+        assertEquals(20, a.splits().values().stream().mapToInt(PrepareSummary.SplitCounts::kept).sum());
         for (String split : List.of("train", "validation", "test")) {
             assertArrayEquals(Files.readAllBytes(fromSample.resolve(split).resolve("samples.jsonl")),
                     Files.readAllBytes(fromRoot.resolve(split).resolve("samples.jsonl")), split);
@@ -70,7 +70,7 @@ class MimicSourceLayoutTest {
         // Nothing there: every study is skipped with its missing report named, and the run still finishes.
         PrepareSummary s = MimicCxrPreparer.prepare(MimicCxrPreparer.Options.of(MimicSample.root(),
                 tmp.resolve("out")).withReports(reports).withThreads(2));
-        assertEquals(125, s.issues(Issue.Reason.REPORT_MISSING).size());
+        assertEquals(20, s.issues(Issue.Reason.REPORT_MISSING).size());
         assertEquals(0, s.splits().get("train").kept());
         assertTrue(s.issues(Issue.Reason.REPORT_MISSING).get(0).file().startsWith(reports.toString()));
     }

@@ -25,11 +25,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lovt.SharedData;
+import org.lovt.TestData;
 
 /**
- * The MIMIC-CXR export has the official layout, id formats, CSV columns and conventions: checked against the shared
- * format-faithful sample's headers, and by parsing the reports with LoVT's section regex.
+ * The MIMIC-CXR export has the official layout, id formats, CSV columns and conventions: checked against the
+ * headers of the format-faithful sample in {@code testdata/}, and by parsing the reports with LoVT's section regex.
  */
 class MimicCxrExportTest {
     @TempDir
@@ -65,7 +65,7 @@ class MimicCxrExportTest {
 
     @Test
     void csvFilesHaveTheOfficialColumnsAndAreGzipCompressed() throws IOException {
-        Path sample = SharedData.require("data/mimic-cxr-sample");
+        Path sample = TestData.require("data/mimic-cxr-sample");
         for (String name : List.of("metadata", "split", "chexpert")) {
             String file = "mimic-cxr-2.0.0-" + name + ".csv";
             Path gz = out.resolve(file + ".gz");
