@@ -121,6 +121,7 @@ public final class Pretrainer {
     private final LrSchedule schedule;
     private final long stepsPerEpoch;
     private final java.util.List<OnlineEvaluator> probes = new java.util.ArrayList<>();
+    private final GradientGuard gradientGuard;
 
     public Pretrainer(org.lovt.train.PreTrainExperimentConfig experiment, LovtModel model, ReportPacker packer,
                       BatchSource train, BatchSource validation, Path runDir, Device device, Options options) {
@@ -145,6 +146,7 @@ public final class Pretrainer {
         }
         this.stepsPerEpoch = (train.batchesPerEpoch() + accumulate - 1) / accumulate;
         this.optimizer = optimizer(model, config);
+        this.gradientGuard = new GradientGuard(model);
         this.schedule = LrSchedule.of(config, stepsPerEpoch);
         experiment.onlineEval().forEach((name, c) -> {
             long d = switch (c.sourceModality()) {
@@ -217,6 +219,7 @@ public final class Pretrainer {
                     long optSteps = st.optimizerSteps();
                     double lr = schedule.lr(optSteps);
                     if (stepNow) {
+                        requireFiniteGradients(st.microSteps());
                         setLr(lr);
                         if (clip > 0) {
                             torch.clip_grad_norm_(model.parameters(true), clip);
@@ -346,6 +349,19 @@ public final class Pretrainer {
                 }
             }
             return values;
+        }
+    }
+
+    /** Stops the run before a non-finite gradient reaches the optimizer; names the parameters concerned. */
+    private void requireFiniteGradients(long microStep) {
+        java.util.List<String> bad = gradientGuard.nonFinite();
+        if (!bad.isEmpty()) {
+            throw new TrainingDivergedException(String.format(Locale.ROOT,
+                    "a gradient became NaN or infinite at batch %d of the run (the loss was finite) in %d parameter(s): "
+                            + "%s; training stopped before the optimizer step, no checkpoint was written after the last "
+                            + "good one%s", microStep, bad.size(), bad.size() > 8
+                            ? String.join(", ", bad.subList(0, 8)) + ", ..." : String.join(", ", bad),
+                    checkpoints.resolve(Checkpoints.LAST).map(p -> " (" + p + ")").orElse(" (there is none)")));
         }
     }
 
