@@ -7,22 +7,36 @@ import java.util.concurrent.Callable;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.SGDOptions;
 import org.lovt.torch.Devices;
+import org.lovt.torch.KernelCheck;
 import org.lovt.torch.Natives;
 import org.lovt.torch.Scope;
+import org.lovt.vision.ResNet;
+import org.lovt.vision.ResNetConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code lovt doctor}: what this machine offers the library, and whether the native setup is sound. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Show the libtorch version, threads, CUDA availability, native cache and Java version, "
-                + "and check that libtorch was loaded only from its own extracted folder.")
+                + "check that libtorch was loaded only from its own extracted folder, and show the oneDNN kernel "
+                + "check's verdict and the cap in force.")
 public final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Option(names = "--no-matmul", description = "Skip the float32 matmul throughput probe.")
     boolean noMatmul;
+
+    @CommandLine.Option(names = "--recheck-kernels", description = "Run the oneDNN kernel check again now and "
+            + "rewrite its cached verdict (this process keeps the cap it started with).")
+    boolean recheckKernels;
+
+    @CommandLine.Option(names = "--train-step", description = "Time one full-size ResNet-50 training step "
+            + "(batch 8, 224x224, forward, backward and SGD update) on the default device.")
+    boolean trainStep;
 
     @Override
     public Integer call() {
@@ -53,8 +67,21 @@ public final class DoctorCommand implements Callable<Integer> {
         row(out, "isolation", foreign.isEmpty()
                 ? "ok: all " + mapped.size() + " libtorch/c10 libraries mapped from the libtorch dir"
                 : "PROBLEM: libraries from elsewhere are mapped: " + foreign);
+        KernelCheck.Verdict kernels = KernelCheck.current();
+        row(out, "kernel check", kernels.checkDescription());
+        row(out, "oneDNN cap", kernels.capDescription());
+        if (recheckKernels) {
+            out.flush();
+            KernelCheck.Verdict again = KernelCheck.recheck(line -> System.err.println("lovt: " + line));
+            row(out, "kernel recheck", again.checkDescription());
+            row(out, "new cap", again.capDescription() + " (from the next start on)");
+        }
         if (!noMatmul) {
             row(out, "matmul fp32", String.format("%.1f GFLOP/s (1024x1024x1024, best of 5)", matmulGflops()));
+        }
+        if (trainStep) {
+            out.flush();
+            row(out, "resnet50 step", resnet50Step());
         }
         out.flush();
         return foreign.isEmpty() ? 0 : 1;
@@ -73,6 +100,36 @@ public final class DoctorCommand implements Callable<Integer> {
             }
         }
         return 2.0 * 1024 * 1024 * 1024 / best / 1e9;
+    }
+
+    /** One warm-up and two timed ResNet-50 training steps; the faster timed one. */
+    private static String resnet50Step() {
+        org.bytedeco.pytorch.Device device = Devices.best();
+        ResNet model = new ResNet(ResNetConfig.resnet50(1000));
+        model.to(device, false);
+        model.train(true);
+        SGD sgd = new SGD(model.parameters(), new SGDOptions(0.01));
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            try (Scope s = Scope.open()) {
+                Tensor x = torch.randn(8, 3, 224, 224).to(device, torch.ScalarType.Float);   // (8, 3, 224, 224)
+                Tensor y = torch.randint(1000, new long[] {8}).to(device, torch.ScalarType.Long);
+                long t = System.nanoTime();
+                sgd.zero_grad();
+                Tensor loss = torch.cross_entropy(model.forward(x), y);                    // ()
+                loss.backward();
+                sgd.step();
+                double l = loss.item_double();
+                if (!Double.isFinite(l)) {
+                    return "FAILED: the loss is " + l;
+                }
+                if (i > 0) {
+                    best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                }
+            }
+        }
+        return String.format("%.2f s (batch 8, 224x224, forward + backward + SGD, %s, best of 2 after a warm-up)",
+                best, Devices.name(device));
     }
 
     private static void row(PrintWriter out, String key, String value) {

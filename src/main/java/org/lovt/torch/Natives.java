@@ -28,17 +28,22 @@ import org.lovt.LovtException;
 public final class Natives {
     private static final String TORCH_RESOURCE_ROOT = "org/bytedeco/pytorch/";
     private static volatile boolean loaded;
+    /** True while {@link KernelCheck} runs inside {@link #load()}: its own calls back into load() return at once. */
+    private static boolean checkingKernels;
     private static volatile Path torchDir;
 
     private Natives() {}
 
-    /** Extracts the pytorch natives (CPU or GPU build, whichever is on the class path) and loads them; idempotent. */
+    /**
+     * Extracts the pytorch natives (CPU or GPU build, whichever is on the class path), loads them and applies the
+     * oneDNN {@linkplain KernelCheck kernel check} before any kernel runs; idempotent.
+     */
     public static void load() {
         if (loaded) {
             return;
         }
         synchronized (Natives.class) {
-            if (loaded) {
+            if (loaded || checkingKernels) {
                 return;
             }
             String platform = Loader.getPlatform();
@@ -73,6 +78,12 @@ public final class Natives {
                 Loader.load(torch.class);
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError e) {
                 throw new LovtException("cannot load libtorch from " + torchDir + ": " + e, e);
+            }
+            checkingKernels = true;
+            try {
+                KernelCheck.applyBeforeFirstUse();
+            } finally {
+                checkingKernels = false;
             }
             loaded = true;
         }
