@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.global.torch;
+import org.lovt.LovtException;
 
 /**
  * Decides, before libtorch's first convolution, whether this machine's oneDNN CPU kernels are sound, and caps oneDNN
@@ -175,7 +176,7 @@ public final class KernelCheck {
                     + " (details: lovt doctor; README, 'CPU kernel check')");
         } else if (v.source() == Source.UNCHECKED) {
             System.err.println("lovt: oneDNN's kernels were not checked on this machine (" + v.detail()
-                    + "); if convolution gradients look wrong, set ONEDNN_MAX_CPU_ISA=AVX2 or AVX");
+                    + "); if convolution gradients look wrong, set ONEDNN_MAX_CPU_ISA=SSE41");
         }
         applied = v;
     }
@@ -209,7 +210,7 @@ public final class KernelCheck {
         String v = System.getProperty("lovt.kernelCheck", System.getenv().getOrDefault("LOVT_KERNEL_CHECK", "auto"));
         v = v.trim().toLowerCase(Locale.ROOT);
         if (!Set.of("auto", "off", "recheck").contains(v)) {
-            throw new org.lovt.LovtException("LOVT_KERNEL_CHECK / lovt.kernelCheck must be auto, off or recheck, not '"
+            throw new LovtException("LOVT_KERNEL_CHECK / lovt.kernelCheck must be auto, off or recheck, not '"
                     + v + "'");
         }
         return v;
@@ -235,7 +236,13 @@ public final class KernelCheck {
                 if (v.source() == Source.UNCHECKED) {
                     return v;
                 }
-                write(file, key, v);
+                try {
+                    write(file, key, v);
+                } catch (IOException e) {
+                    progress.accept("cannot write the kernel-check cache " + file + " (" + e.getMessage()
+                            + "); the check will run again next time");
+                    return v;
+                }
                 return new Verdict(v.cap(), v.oneDnnOff(), v.source(), v.detail(), v.levels(), v.checkedAt(), file);
             }
         } catch (IOException | UncheckedIOException e) {
