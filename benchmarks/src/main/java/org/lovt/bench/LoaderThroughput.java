@@ -46,7 +46,7 @@ public final class LoaderThroughput {
     private LoaderThroughput() {}
 
     public static void main(String[] args) throws IOException {
-        Path files = Path.of(args.length > 0 ? args[0] : "../shared/data/mimic-cxr-sample/files");
+        Path files = Path.of(args.length > 0 ? args[0] : "testdata/data/mimic-cxr-sample/files");
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 6;
         List<Path> jpegs;
         try (Stream<Path> s = Files.walk(files)) {

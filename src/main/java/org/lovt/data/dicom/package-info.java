@@ -18,7 +18,7 @@
  * and decoded sizes are bounded, native code only sees validated JPEG headers, and every failure on bad input is a
  * {@link org.lovt.data.dicom.DicomException} naming the file (a deterministic fuzz test holds the reader to it).
  *
- * <p>Reference: the pydicom 2.3.1 test files under {@code shared/data/dicom} (see its README); all lossless ones
+ * <p>Reference: the pydicom 2.3.1 test files under {@code testdata/data/dicom} (see its README); all lossless ones
  * decode bit for bit, and so do the four JPEG Baseline ones.
  */
 package org.lovt.data.dicom;

@@ -34,7 +34,7 @@ import org.lovt.util.AtomicFiles;
  * <p><b>Effect on outputs.</b> The transform draws crop boxes and padding in full-resolution coordinates
  * ({@link ScanImage}), so the same seed selects the same region with or without the cache; only the resampling
  * differs (two anti-aliased resizes instead of one, and the region edges fall between stored pixels). Measured on
- * the 137 sample radiographs (mostly 1024 px long side; 125 of them reduced) with {@code shortSide} 448, 224×224
+ * the 137 radiographs of the developers' full sample (mostly 1024 px long side; 125 of them reduced) with {@code shortSide} 448, 224×224
  * uint8 outputs ({@code ImageCacheTest}): validation mean |Δ| 0.36 gray levels per image (worst image 0.97), training
  * chain 0.10 (worst image 0.38); single pixels at hard edges (padding border, burned-in text) differ by up to 48
  * (validation) and 31 (training) levels. With the cache the outputs are therefore close to, but not bit-identical

@@ -22,7 +22,8 @@ import org.lovt.LovtException;
  *   <li>EXIF orientation is ignored ({@code IMREAD_IGNORE_ORIENTATION}), as PIL's {@code open} does; OpenCV would
  *       otherwise rotate.</li>
  *   <li>Grayscale JPEGs decode through libjpeg-turbo with the same default (islow) IDCT as Pillow's libjpeg, so the
- *       pixels agree: all 137 sample JPEGs decode to Pillow 9.4's bytes ({@code ImageDecoderTest}).</li>
+ *       pixels agree: every sample JPEG decodes to Pillow 9.4's bytes (all 137 of the full sample; the 24 in
+ *       {@code testdata/} in {@code ImageDecoderTest}).</li>
  *   <li>A colour file (none in the pre-training data) is converted to gray with OpenCV's BT.601 luma; the original
  *       would have kept it RGB.</li>
  *   <li>Truncated JPEGs (the original sets {@code LOAD_TRUNCATED_IMAGES}): OpenCV refuses them, so a JPEG without

@@ -15,7 +15,7 @@ import org.lovt.torch.Seeds;
 /**
  * Writes synthetic splits in the MIMIC-CXR-JPG 2.0.0 + MIMIC-CXR 2.0.0 reports layout, so that the MIMIC-CXR
  * preparation reads them like the real data (file layout, id formats, CSV columns and compression as described in
- * {@code shared/data/mimic-cxr-sample/README.md}). Atomic: a temporary sibling folder renamed at the end.
+ * {@code testdata/data/mimic-cxr-sample/README.md}). Atomic: a temporary sibling folder renamed at the end.
  *
  * <p>Every study has one subject and one frontal image ({@code ViewPosition} PA or AP). Splits map to the
  * official names: train → {@code train}, validation → {@code validate}, test → {@code test}. CheXpert CSV values
