@@ -419,7 +419,17 @@ public final class KernelCheck {
 
     // ---------------------------------------------------------------------------------------------- machine key
 
+    private static volatile Map<String, String> cpuInfo;
+
+    /** The first processor's fields of /proc/cpuinfo (empty without /proc), read once. */
     private static Map<String, String> cpuInfo() {
+        if (cpuInfo == null) {
+            cpuInfo = readCpuInfo();
+        }
+        return cpuInfo;
+    }
+
+    private static Map<String, String> readCpuInfo() {
         Map<String, String> info = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {

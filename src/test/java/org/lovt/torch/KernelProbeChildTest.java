@@ -51,6 +51,31 @@ class KernelProbeChildTest {
     }
 
     @Test
+    void aCapThatComesTooLateSwitchesOneDnnOffInstead() throws Exception {
+        KernelCheck.Verdict v = checked();
+        assumeFalse(v.cap() == null || v.oneDnnOff(), "this machine needs no cap: " + v.capDescription());
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("lovt-late-load", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(
+                    java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-cp", System.getProperty("java.class.path"), LateLoadMain.class.getName())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().remove("ONEDNN_MAX_CPU_ISA");
+            pb.environment().remove("DNNL_MAX_CPU_ISA");
+            Process p = pb.start();
+            assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "child finished");
+            String out = java.nio.file.Files.readString(log);
+            assertEquals(0, p.exitValue(), out);
+            // The in-process proof failed (the early convolution fixed oneDNN's ISA), so oneDNN is off and the
+            // same cases now compute correctly.
+            assertTrue(out.contains("cap=" + v.cap() + " oneDnnOff=true mkldnnEnabled=false failedAfter=0"), out);
+            assertTrue(out.contains("lovt: oneDNN switched off"), out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(log);
+        }
+    }
+
+    @Test
     void theCapTookEffectInThisJvmWithOneAndTwoThreads() {
         KernelCheck.current();
         int before = org.bytedeco.pytorch.global.torch.get_num_threads();
