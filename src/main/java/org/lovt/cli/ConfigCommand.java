@@ -1,5 +1,7 @@
 package org.lovt.cli;
 
+import org.lovt.train.Experiments;
+
 import org.lovt.config.ConfigException;
 import org.lovt.config.ConfigLoader;
 import org.lovt.config.ConfigYaml;
@@ -58,11 +60,11 @@ public final class ConfigCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         try {
-            ResolvedConfig resolved = ConfigLoader.builder()
+            ResolvedConfig resolved = Experiments.loader()
                     .configDir(configDir)
                     .userConfigFile(userConfig)
                     .build()
-                    .load(ConfigLoader.TRAIN_REPRESENTATION, overrides);
+                    .load(Experiments.TRAIN_REPRESENTATION, overrides);
             if (sources) {
                 resolved.describeSources().forEach(stdout::println);
                 stdout.flush();

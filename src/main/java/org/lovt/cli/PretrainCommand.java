@@ -1,5 +1,7 @@
 package org.lovt.cli;
 
+import org.lovt.train.Experiments;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -97,8 +99,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        ConfigLoader loader = ConfigLoader.builder().configDir(configDir).userConfigFile(userConfig).build();
-        ResolvedConfig resolved = loader.load(ConfigLoader.TRAIN_REPRESENTATION, overrides);
+        ConfigLoader loader = Experiments.loader().configDir(configDir).userConfigFile(userConfig).build();
+        ResolvedConfig resolved = loader.load(Experiments.TRAIN_REPRESENTATION, overrides);
         PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
         BiModalModelConfig model = experiment.pretrainModel();
         UserConfig user = loader.userConfig();
@@ -109,7 +111,7 @@ public final class PretrainCommand implements Callable<Integer> {
             train = MimicCxrDataset.open(data, "train");
             val = MimicCxrDataset.open(data, "validation");
         } else {
-            DatasetConfig dc = loader.loadDataset(experiment.pretrainDataset());
+            DatasetConfig dc = DatasetConfig.load(loader, experiment.pretrainDataset());
             train = MimicCxrDataset.fromConfig(dc, "train");
             val = MimicCxrDataset.fromConfig(dc, "validation");
         }

@@ -1,7 +1,5 @@
 package org.lovt.config;
 
-import org.lovt.data.DatasetConfig;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +11,10 @@ import java.util.Optional;
  * Loads configurations the way the original Hydra entry points did:
  *
  * <pre>{@code
- * ResolvedConfig rc = ConfigLoader.load(Optional.empty(), "train_representation",
+ * ConfigLoader loader = ConfigLoader.builder().store(myStore).build();
+ * ResolvedConfig rc = loader.load("train_representation",
  *         List.of("+experiment=LoVT_100", "pretrain_model.learning_rate=3e-5"));
- * PreTrainExperimentConfig cfg = rc.bind(PreTrainExperimentConfig.class);
- * DatasetConfig data = ConfigLoader.builder().build().loadDataset(cfg.pretrainDataset());
+ * MyRecord cfg = rc.bind(MyRecord.class);
  * }</pre>
  *
  * <p>Files come from the given config directory first, then from {@code configs/} on the classpath (shipped in the
@@ -24,9 +22,6 @@ import java.util.Optional;
  * references are resolved against the composed config, then against the {@link UserConfig}.
  */
 public final class ConfigLoader {
-
-    /** The primary config of pre-training ({@code run_training.py}). */
-    public static final String TRAIN_REPRESENTATION = "train_representation";
 
     private final ConfigRepository repo;
     private final ConfigStore store;
@@ -39,7 +34,7 @@ public final class ConfigLoader {
         this.userConfigFile = b.userConfigFile != null ? b.userConfigFile : UserConfig.defaultPath();
     }
 
-    /** A builder with the defaults: classpath configs only, standard store, default user config location. */
+    /** A builder with the defaults: classpath configs only, no structured configs, default user config location. */
     public static Builder builder() {
         return new Builder();
     }
@@ -93,14 +88,6 @@ public final class ConfigLoader {
         return new ResolvedConfig(tree);
     }
 
-    /**
-     * The dataset config {@code dataset/<name>} (the original's {@code pretrain_dataset} names one), with its
-     * {@code ${data...}} references resolved against the user config.
-     */
-    public DatasetConfig loadDataset(String name) {
-        return load("dataset/" + name, List.of()).bind(DatasetConfig.class);
-    }
-
     /** The user config this loader resolves references against. */
     public UserConfig userConfig() {
         return Binder.bind(userTree(), "", UserConfig.class);
@@ -125,7 +112,7 @@ public final class ConfigLoader {
     public static final class Builder {
         private Path configDir;
         private Path userConfigFile;
-        private ConfigStore store = ConfigStore.standard();
+        private ConfigStore store = ConfigStore.empty();
         private ClassLoader classLoader = ConfigLoader.class.getClassLoader();
 
         private Builder() {}
@@ -142,7 +129,7 @@ public final class ConfigLoader {
             return this;
         }
 
-        /** Structured configs available to defaults lists (default: {@link ConfigStore#standard()}). */
+        /** Structured configs available to defaults lists (default: none). */
         public Builder store(ConfigStore s) {
             this.store = Objects.requireNonNull(s);
             return this;

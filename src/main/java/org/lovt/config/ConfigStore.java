@@ -1,11 +1,5 @@
 package org.lovt.config;
 
-import org.lovt.model.BiModalModelConfig;
-import org.lovt.model.ReportEncoderConfig;
-import org.lovt.model.ScanEncoderConfig;
-import org.lovt.model.objectives.GlobalNceLossConfig;
-import org.lovt.model.objectives.LocalIntraSampleContrastiveLossConfig;
-import org.lovt.train.PreTrainExperimentConfig;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,8 +10,11 @@ import java.util.TreeSet;
 /**
  * Structured configs, like Hydra's {@code ConfigStore}: names usable in defaults lists that stand for a config
  * record's defaults instead of a YAML file (e.g. {@code pretrain_model: base_model} = all
- * {@link BiModalModelConfig} defaults placed at {@code pretrain_model}). YAML files listing them (such as
+ * the defaults of the model config record placed at {@code pretrain_model}). YAML files listing them (such as
  * {@code scan_encoder/resnet50_imagenet.yaml}: {@code defaults: [base_scan_encoder]}) then override those defaults.
+ *
+ * <p>This layer knows no application record: the application registers its own (pre-training's are in
+ * {@code org.lovt.train.Experiments#store()}).
  */
 public final class ConfigStore {
 
@@ -25,18 +22,6 @@ public final class ConfigStore {
 
     private ConfigStore(Map<String, Class<? extends Record>> entries) {
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
-    }
-
-    /** The entries of the original {@code init_config_store()} that pre-training uses. */
-    public static ConfigStore standard() {
-        Map<String, Class<? extends Record>> m = new LinkedHashMap<>();
-        m.put("train_representation_config", PreTrainExperimentConfig.class);
-        m.put("pretrain_model/base_model", BiModalModelConfig.class);
-        m.put("scan_encoder/base_scan_encoder", ScanEncoderConfig.class);
-        m.put("report_encoder/base_report_encoder", ReportEncoderConfig.class);
-        m.put("objective/base_global_contrastive", GlobalNceLossConfig.class);
-        m.put("objective/local_intra_contrastive", LocalIntraSampleContrastiveLossConfig.class);
-        return new ConfigStore(m);
     }
 
     /** A store without entries. */

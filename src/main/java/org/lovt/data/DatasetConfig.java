@@ -2,14 +2,16 @@ package org.lovt.data;
 
 import org.lovt.config.Check;
 import org.lovt.config.ConfigDefault;
+import org.lovt.config.ConfigLoader;
 import org.lovt.config.Nullable;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * A dataset on disk: {@code DatasetConfig} of the original ({@code src/data/dataloading_utils.py}; spec
  * lovt-data-eval.md §0). Files live in {@code configs/dataset/}; an experiment names one by
- * {@code pretrain_dataset}, loaded with {@code ConfigLoader.loadDataset(name)}. Paths are machine-specific and are
+ * {@code pretrain_dataset}, loaded with {@link #load(ConfigLoader, String)}. Paths are machine-specific and are
  * taken from the user config by interpolation ({@code path: ${data.mimic_cxr.path}}).
  *
  * @param name        display name
@@ -37,6 +39,14 @@ public record DatasetConfig(
         subset("val_subset", valSubset);
         subset("test_subset", testSubset);
         arguments = Check.mapAllowingNullValues("arguments", arguments);
+    }
+
+    /**
+     * The dataset config {@code dataset/<name>} (the original's {@code pretrain_dataset} names one), with its
+     * {@code ${data...}} references resolved against the loader's user config.
+     */
+    public static DatasetConfig load(ConfigLoader loader, String name) {
+        return loader.load("dataset/" + name, List.of()).bind(DatasetConfig.class);
     }
 
     private static void subset(String key, Double f) {

@@ -1,5 +1,7 @@
 package org.lovt.demo;
 
+import org.lovt.train.Experiments;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -198,7 +200,7 @@ public final class Demo {
         overrides.add("seed=" + s.seed());
         overrides.addAll(s.recipe().overrides());
         overrides.addAll(s.extraOverrides());
-        ResolvedConfig resolved = ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, overrides);
+        ResolvedConfig resolved = Experiments.load(Optional.empty(), Experiments.TRAIN_REPRESENTATION, overrides);
         PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
         // Images are generated at the model's input size; the region grid follows the feature layer's stride.
         int size = experiment.pretrainModel().encoderA().inputSize().get(0);

@@ -1,11 +1,8 @@
 package org.lovt.model;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.lovt.LovtException;
-import org.lovt.config.ConfigLoader;
-import org.lovt.train.PreTrainExperimentConfig;
 
 /** Building {@link LovtModel}s from configs. */
 public final class LovtModels {
@@ -45,14 +42,5 @@ public final class LovtModels {
                     + r.missing().subList(0, Math.min(5, r.missing().size())));
         }
         return r.unexpected();
-    }
-
-    /** The {@code pretrain_model} of a shipped experiment ({@code LoVT_100}, {@code ablation/no_spatial}, ...). */
-    public static BiModalModelConfig experiment(String name, List<String> overrides) {
-        List<String> all = new java.util.ArrayList<>();
-        all.add("+experiment=" + name);
-        all.addAll(overrides);
-        return ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, all)
-                .bind(PreTrainExperimentConfig.class).pretrainModel();
     }
 }

@@ -1,5 +1,6 @@
 package org.lovt.model;
 
+import org.lovt.data.image.ScanAugmentationConfig;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.lovt.config.Check;
 import org.lovt.config.ConfigDefault;

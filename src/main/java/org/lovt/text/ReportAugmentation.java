@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.lovt.LovtException;
-import org.lovt.model.ReportAugmentationConfig;
+import org.lovt.text.ReportAugmentationConfig;
 
 /**
  * LoVT's report augmentation ({@code ReportDataTransform}, spec lovt-model §2.6), applied per sample to the list of

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * @param name                 run name
  * @param seed                 global seed
- * @param pretrainDataset      name of a {@code configs/dataset/} file ({@code ConfigLoader.loadDataset})
+ * @param pretrainDataset      name of a {@code configs/dataset/} file ({@code DatasetConfig.load})
  * @param pretrainModel        model and optimisation recipe
  * @param onlineEval           online probes by name
  * @param trainer              trainer settings

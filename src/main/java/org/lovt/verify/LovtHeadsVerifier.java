@@ -1,5 +1,7 @@
 package org.lovt.verify;
 
+import org.lovt.train.Experiments;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +55,7 @@ public final class LovtHeadsVerifier {
         long hidden = shape(params, paramsFile, "model_a.project_local.norm.weight")[0];
         long dZ = shape(params, paramsFile, "ll_attention.key_projection.weight")[0];
         long dZg = shape(params, paramsFile, "model_a.project_global.projection_after.weight")[0];
-        BiModalModelConfig config = LovtModels.experiment(experiment,
+        BiModalModelConfig config = Experiments.model(experiment,
                 List.of("pretrain_model.d_hidden=" + hidden, "pretrain_model.d_z=" + dZ, "pretrain_model.d_zg=" + dZg));
         List<Comparison> out = new ArrayList<>();
         try (Scope scope = Scope.open()) {

@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.model.Aggregator;
@@ -170,7 +172,7 @@ class CompositionTest {
         file("experiment/LoVT_100.yaml", "# @package _global_\ndefaults:\n  - /experiment: LoVT_30\n"
                 + "name: my_lovt\n");
         // Shadowing LoVT_100 but reusing the shipped LoVT_30 (and through it every shipped group).
-        ConfigLoader loader = ConfigLoader.builder().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
+        ConfigLoader loader = Experiments.loader().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
                 .build();
         ResolvedConfig rc = loader.load("train_representation", List.of("+experiment=LoVT_100"));
         PreTrainExperimentConfig c = rc.bind(PreTrainExperimentConfig.class);

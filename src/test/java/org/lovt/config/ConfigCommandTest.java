@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.cli.ConfigCommand;
@@ -36,7 +38,7 @@ class ConfigCommandTest {
     }
 
     private PreTrainExperimentConfig expected(String... overrides) {
-        return ConfigLoader.builder().userConfigFile(tmp.resolve("no-user.yaml")).build()
+        return Experiments.loader().userConfigFile(tmp.resolve("no-user.yaml")).build()
                 .load("train_representation", List.of(overrides)).bind(PreTrainExperimentConfig.class);
     }
 

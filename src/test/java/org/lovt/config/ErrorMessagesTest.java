@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.train.PreTrainExperimentConfig;
@@ -31,7 +33,7 @@ class ErrorMessagesTest {
     private String bindError(String experiment, String... overrides) {
         List<String> all = new java.util.ArrayList<>(List.of("+experiment=" + experiment));
         all.addAll(List.of(overrides));
-        ConfigLoader loader = ConfigLoader.builder().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
+        ConfigLoader loader = Experiments.loader().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
                 .build();
         return TestConfigs.error(() -> loader.load("train_representation", all).bind(PreTrainExperimentConfig.class));
     }
@@ -153,9 +155,9 @@ class ErrorMessagesTest {
                 + "'resnet50attention' of config group 'scan_encoder' (options: base_scan_encoder, resnet50_imagenet, "
                 + "resnet50attention_imagenet) (did you mean 'resnet50attention_imagenet'?)", bindError("badgroup"));
         assertEquals("could not find config 'nope' in " + dir + " and classpath configs/",
-                TestConfigs.error(() -> ConfigLoader.builder().configDir(dir).build().load("nope", List.of())));
+                TestConfigs.error(() -> Experiments.loader().configDir(dir).build().load("nope", List.of())));
         assertEquals("config directory does not exist: " + dir.resolve("missing"),
-                TestConfigs.error(() -> ConfigLoader.builder().configDir(dir.resolve("missing")).build()));
+                TestConfigs.error(() -> Experiments.loader().configDir(dir.resolve("missing")).build()));
     }
 
     @Test

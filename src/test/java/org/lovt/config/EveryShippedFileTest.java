@@ -1,5 +1,8 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+import org.lovt.data.DatasetConfig;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.model.ReportEncoderConfig;
@@ -31,7 +34,7 @@ class EveryShippedFileTest {
     @Test
     void everyFileBinds() throws IOException {
         Path user = TestConfigs.write(tmp, "user.yaml", "data: {mimic_cxr: {path: /data/mimic}}\n");
-        ConfigLoader loader = ConfigLoader.builder().userConfigFile(user).build();
+        ConfigLoader loader = Experiments.loader().userConfigFile(user).build();
         List<String> files;
         try (Stream<Path> s = Files.walk(TestConfigs.REPO_CONFIGS)) {
             files = s.filter(Files::isRegularFile)
@@ -62,7 +65,7 @@ class EveryShippedFileTest {
                 }
                 case "online_eval" -> assertNotNull(loader.load(path, List.of()).bind(name,
                         OnlineEvaluatorConfig.class));
-                case "dataset" -> assertEquals("/data/mimic", loader.loadDataset(name).path());
+                case "dataset" -> assertEquals("/data/mimic", DatasetConfig.load(loader, name).path());
                 case "callback" -> checkCallback(name);
                 default -> fail("no test loads configs/" + f);
             }
@@ -75,7 +78,7 @@ class EveryShippedFileTest {
         Path dir = tmp.resolve("cb-" + name);
         TestConfigs.write(dir, "root.yaml", "defaults:\n  - /callback: " + name
                 + "\nmonitor_metric: val/x\nmonitor_metric_mode: max\n");
-        CallbackConfig cb = ConfigLoader.builder().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
+        CallbackConfig cb = Experiments.loader().configDir(dir).userConfigFile(TestConfigs.noUserConfig(dir))
                 .build().load("root", List.of()).bind("callback", CallbackConfig.class);
         if (name.equals("checkpoint")) {
             assertEquals("val/x", cb.modelCheckpoint().monitor());

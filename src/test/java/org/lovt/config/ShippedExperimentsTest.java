@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,9 +12,9 @@ import org.lovt.model.BiModalModelConfig.LocalWeights;
 import org.lovt.model.BiModalModelConfig.LrScheduler;
 import org.lovt.model.BiModalModelConfig.Norm;
 import org.lovt.model.BiModalModelConfig.Optimizer;
-import org.lovt.model.ReportAugmentationConfig;
-import org.lovt.model.ReportAugmentationConfig.SentenceSampling;
-import org.lovt.model.ReportAugmentationConfig.SentenceShuffling;
+import org.lovt.text.ReportAugmentationConfig;
+import org.lovt.text.ReportAugmentationConfig.SentenceSampling;
+import org.lovt.text.ReportAugmentationConfig.SentenceShuffling;
 import org.lovt.model.ReportEncoderConfig;
 import org.lovt.model.ScanEncoderConfig;
 import org.lovt.model.objectives.GlobalNceLossConfig;
@@ -259,7 +261,7 @@ class ShippedExperimentsTest {
             List<String> ov = List.of("+experiment=" + e.option());
             PreTrainExperimentConfig fromClasspath = TestConfigs.shipped(tmp).load("train_representation", ov)
                     .bind(PreTrainExperimentConfig.class);
-            PreTrainExperimentConfig fromDir = ConfigLoader.builder().configDir(TestConfigs.REPO_CONFIGS)
+            PreTrainExperimentConfig fromDir = Experiments.loader().configDir(TestConfigs.REPO_CONFIGS)
                     .classLoader(TestConfigs.emptyClassLoader()).userConfigFile(TestConfigs.noUserConfig(tmp))
                     .build().load("train_representation", ov).bind(PreTrainExperimentConfig.class);
             assertEquals(fromClasspath, fromDir, e.option());
@@ -271,7 +273,7 @@ class ShippedExperimentsTest {
         String prev = System.getProperty(UserConfig.PROPERTY);
         System.setProperty(UserConfig.PROPERTY, TestConfigs.noUserConfig(tmp).toString());
         try {
-            ResolvedConfig rc = ConfigLoader.load(Optional.empty(), "train_representation",
+            ResolvedConfig rc = Experiments.load(Optional.empty(), "train_representation",
                     List.of("+experiment=LoVT_30"));
             assertEquals("LoVT_30", rc.bind(PreTrainExperimentConfig.class).name());
             assertTrue(rc.source("name").orElseThrow().origin().endsWith("configs/experiment/LoVT_30.yaml"));

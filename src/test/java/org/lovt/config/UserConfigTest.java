@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.train.Experiments;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.data.DatasetConfig;
@@ -69,21 +71,21 @@ class UserConfigTest {
                 TestConfigs.error(() -> UserConfig.load(g)));
         // A broken user config is reported even when loading an experiment.
         assertEquals(g + ":2: data.mimic_cxr: expected a map (DataLocation), got '/data'", TestConfigs.error(() ->
-                ConfigLoader.builder().userConfigFile(g).build().load("train_representation",
+                Experiments.loader().userConfigFile(g).build().load("train_representation",
                         List.of("+experiment=LoVT_100"))));
     }
 
     @Test
     void datasetPathComesFromTheUserConfig() {
         Path user = TestConfigs.write(tmp, "user.yaml", USER);
-        ConfigLoader loader = ConfigLoader.builder().userConfigFile(user).build();
-        DatasetConfig full = loader.loadDataset("mimic-cxr_ap-pa_find-impr");
+        ConfigLoader loader = Experiments.loader().userConfigFile(user).build();
+        DatasetConfig full = DatasetConfig.load(loader, "mimic-cxr_ap-pa_find-impr");
         assertEquals(new DatasetConfig("MIMIC-CXR_ap/pa_find/impr", "/data/mimic-cxr_ap-pa_dataset",
                 "MimicCxrDataset", null, null, null, Map.of()), full);
-        DatasetConfig sub = loader.loadDataset("mimic-cxr_ap-pa_find-impr_03");
+        DatasetConfig sub = DatasetConfig.load(loader, "mimic-cxr_ap-pa_find-impr_03");
         assertEquals(0.3, sub.trainSubset(), 0.0);
         assertNull(sub.valSubset());
-        assertEquals("MimicCxrImageDataset", loader.loadDataset("mimic-cxr-img_ap-pa_find-impr_03").loader());
+        assertEquals("MimicCxrImageDataset", DatasetConfig.load(loader, "mimic-cxr-img_ap-pa_find-impr_03").loader());
         assertEquals(loader.userConfig().models().basePath(), "/models");
     }
 
@@ -94,10 +96,10 @@ class UserConfigTest {
         assertEquals("configs/dataset/mimic-cxr_ap-pa_find-impr.yaml:" + TestConfigs.lineOf(file, "path:")
                         + ": path: cannot resolve ${data.mimic_cxr.path}: 'data.mimic_cxr.path' was found neither in the"
                         + " configuration nor in the user config " + none,
-                TestConfigs.error(() -> ConfigLoader.builder().userConfigFile(none).build()
-                        .loadDataset("mimic-cxr_ap-pa_find-impr")));
+                TestConfigs.error(() -> DatasetConfig.load(Experiments.loader().userConfigFile(none).build(),
+                        "mimic-cxr_ap-pa_find-impr")));
         assertEquals("could not find config 'dataset/mimic' in classpath configs/",
-                TestConfigs.error(() -> ConfigLoader.builder().userConfigFile(none).build().loadDataset("mimic")));
+                TestConfigs.error(() -> DatasetConfig.load(Experiments.loader().userConfigFile(none).build(), "mimic")));
     }
 
     @Test
@@ -106,9 +108,9 @@ class UserConfigTest {
         String prev = System.getProperty(UserConfig.PROPERTY);
         System.setProperty(UserConfig.PROPERTY, user.toString());
         try {
-            ConfigLoader loader = ConfigLoader.builder().build();
+            ConfigLoader loader = Experiments.loader().build();
             assertEquals(user, loader.userConfigFile());
-            assertEquals("/data/mimic-cxr_ap-pa_dataset", loader.loadDataset("mimic-cxr_ap-pa_find-impr").path());
+            assertEquals("/data/mimic-cxr_ap-pa_dataset", DatasetConfig.load(loader, "mimic-cxr_ap-pa_find-impr").path());
             assertEquals(user, UserConfig.defaultPath());
         } finally {
             if (prev == null) {
@@ -122,7 +124,7 @@ class UserConfigTest {
     @Test
     void experimentValuesCanReferToTheUserConfig() {
         Path user = TestConfigs.write(tmp, "user.yaml", USER);
-        ResolvedConfig rc = ConfigLoader.builder().userConfigFile(user).build().load("train_representation",
+        ResolvedConfig rc = Experiments.loader().userConfigFile(user).build().load("train_representation",
                 List.of("+experiment=LoVT_100", "work_dir=${models.base_path}/lovt"));
         assertEquals("/models/lovt", rc.bind(org.lovt.train.PreTrainExperimentConfig.class).workDir());
     }

@@ -23,8 +23,8 @@ import org.lovt.TestData;
 import org.lovt.config.ConfigDefaults;
 import org.lovt.data.image.ScanImageSource;
 import org.lovt.data.image.ScanTransform;
-import org.lovt.model.ReportAugmentationConfig;
-import org.lovt.model.ScanAugmentationConfig;
+import org.lovt.text.ReportAugmentationConfig;
+import org.lovt.data.image.ScanAugmentationConfig;
 import org.lovt.text.ReportAugmentation;
 
 /** {@link PretrainingPipeline} through a {@link DataLoader} on real sample JPEGs (smoke test). */

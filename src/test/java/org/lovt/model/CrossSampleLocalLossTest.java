@@ -1,5 +1,7 @@
 package org.lovt.model;
 
+import org.lovt.train.Experiments;
+
 import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
@@ -251,13 +253,13 @@ class CrossSampleLocalLossTest {
     void configuredThroughTheObjectiveGroupAndItsLossesNeedWeights() {
         List<String> base = List.of("pretrain_model.d_z=16", "pretrain_model.d_hidden=24",
                 "+objective@pretrain_model.ll_cross_sample=report_cross_sample_local");
-        ConfigException e = assertThrows(ConfigException.class, () -> LovtModels.experiment("LoVT_100", base));
+        ConfigException e = assertThrows(ConfigException.class, () -> Experiments.model("LoVT_100", base));
         assertTrue(e.getMessage().contains("loss_weights") && e.getMessage().contains("local_xs_a2b"), e.getMessage());
 
         List<String> weighted = new java.util.ArrayList<>(base);
         weighted.add("+pretrain_model.loss_weights.local_xs_a2b=0.5");
         weighted.add("+pretrain_model.loss_weights.local_xs_b2a=0.5");
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", weighted);
+        BiModalModelConfig c = Experiments.model("LoVT_100", weighted);
         assertEquals(5.0, c.llCrossSample().aggregationScale());
         assertEquals(0.1, c.llCrossSample().similarityTemperature());
         assertTrue(c.lossNames().containsAll(List.of("local_xs_a2b", "local_xs_b2a", "local_a_l2att", "global_a2b")));
@@ -280,7 +282,7 @@ class CrossSampleLocalLossTest {
             assertTrue(ylA.grad().abs().sum().item_double() > 0, "gradient reaches the scan features");
             assertTrue(ylB.grad().abs().sum().item_double() > 0, "gradient reaches the report features");
         }
-        assertThrows(ConfigException.class, () -> LovtModels.experiment("LoVT_100", List.of(
+        assertThrows(ConfigException.class, () -> Experiments.model("LoVT_100", List.of(
                 "+objective@pretrain_model.ll_cross_sample=report_cross_sample_local",
                 "+pretrain_model.ll_cross_sample.aggregation_scale=0")));
     }

@@ -1,5 +1,7 @@
 package org.lovt.model;
 
+import org.lovt.train.Experiments;
+
 import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
@@ -122,7 +124,7 @@ class LossInvariantsTest {
 
     @Test
     void localLossesSendNoGradientIntoTheAggregatorsWithStopGrad() {
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=16",
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=24", "pretrain_model.loss_weights.global_a2b=0.0",
                 "pretrain_model.loss_weights.global_b2a=0.0"));
         try (Scope s = Scope.open()) {
@@ -146,7 +148,7 @@ class LossInvariantsTest {
 
     @Test
     void extraPaddingSlotsOnlyAffectTheTwoDocumentedDependencies() {
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=16",
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=24"));
         try (Scope s = Scope.open()) {
             LovtModel m = LovtModels.alignmentOnly(c, 32, 24);

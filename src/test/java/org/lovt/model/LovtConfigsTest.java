@@ -1,5 +1,7 @@
 package org.lovt.model;
 
+import org.lovt.train.Experiments;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,7 +32,7 @@ class LovtConfigsTest {
     @ParameterizedTest
     @MethodSource("experiments")
     void buildsAndComputesTheConfiguredLosses(String experiment) {
-        BiModalModelConfig c = LovtModels.experiment(experiment,
+        BiModalModelConfig c = Experiments.model(experiment,
                 List.of("pretrain_model.d_z=16", "pretrain_model.d_hidden=24"));
         try (Scope s = Scope.open()) {
             LovtModel m = LovtModels.alignmentOnly(c, 32, 24);
@@ -59,7 +61,7 @@ class LovtConfigsTest {
     @MethodSource("fullSize")
     void fullSizeParameterCountsMatchTheOriginal(String experiment, long total, long trainable) {
         try (Scope s = Scope.open()) {
-            LovtModel m = LovtModels.build(LovtModels.experiment(experiment, List.of()));
+            LovtModel m = LovtModels.build(Experiments.model(experiment, List.of()));
             assertEquals(total, m.parameterCount(false), "params_total");
             assertEquals(trainable, m.parameterCount(true), "requires_grad");
             StateDict sd = StateDict.of(m);
@@ -72,7 +74,7 @@ class LovtConfigsTest {
     @Test
     void originalNamesCoverTheAlignmentFixture() {
         try (Scope s = Scope.open()) {
-            LovtModel m = LovtModels.alignmentOnly(LovtModels.experiment("LoVT_100", List.of()), 64, 48);
+            LovtModel m = LovtModels.alignmentOnly(Experiments.model("LoVT_100", List.of()), 64, 48);
             List<String> names = new ArrayList<>(StateDict.of(m).names());
             assertTrue(names.contains("model_a.encoder.global_aggregator.attention.in_proj_weight"), names.toString());
             assertTrue(names.contains("model_b.project_local.projection_before.weight"), names.toString());

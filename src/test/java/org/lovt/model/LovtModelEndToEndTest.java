@@ -1,5 +1,7 @@
 package org.lovt.model;
 
+import org.lovt.train.Experiments;
+
 import java.util.List;
 
 import org.bytedeco.pytorch.Tensor;
@@ -22,7 +24,7 @@ class LovtModelEndToEndTest {
 
     @Test
     void imagesAndReportsTrainTheWholeModel() {
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=16",
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=32", "pretrain_model.encoder_b.freeze_encoder_layers=1"));
         try (WordPieceTokenizer tok = WordPieceTokenizer.fromVocab(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]",
                 "[MASK]", "no", "effusion", "heart", "size", "normal", "small", "nodule", "right", "left", "."),

@@ -1,5 +1,7 @@
 package org.lovt.model;
 
+import org.lovt.train.Experiments;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ class PretrainedModelsTest {
         }
         Files.write(bert.resolve("vocab.txt"), vocab);
         String resnet = TestData.require("fixtures/resnet50-w8/weights.pth").toString();
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=16",
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=32", "++pretrain_model.encoder_a.backbone_args.stem_width=8",
                 "pretrain_model.encoder_b.freeze_encoder_layers=2"));
         try (Scope s = Scope.open()) {
@@ -65,7 +67,7 @@ class PretrainedModelsTest {
 
     @Test
     void withoutWeightsItSaysRandomInitAndBuildsAVocabulary() throws IOException {
-        BiModalModelConfig c = LovtModels.experiment("ConVIRT_100", List.of("pretrain_model.d_z=16",
+        BiModalModelConfig c = Experiments.model("ConVIRT_100", List.of("pretrain_model.d_z=16",
                 "pretrain_model.d_hidden=32", "++pretrain_model.encoder_a.backbone_args.stem_width=4",
                 "++pretrain_model.encoder_a.backbone_args.layers=[1,1,1,1]"));
         try (Scope s = Scope.open()) {

@@ -1,12 +1,14 @@
 package org.lovt.text;
 
+import org.lovt.train.Experiments;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.lovt.model.LovtModels;
-import org.lovt.model.ReportAugmentationConfig;
+import org.lovt.text.ReportAugmentationConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,7 +19,7 @@ class ReportAugmentationTest {
     static final List<String> REPORT = List.of("a", "b", "c", "d", "e");
 
     static ReportAugmentationConfig of(String experiment) {
-        return LovtModels.experiment(experiment, List.of()).encoderB().dataAugmentation();
+        return Experiments.model(experiment, List.of()).encoderB().dataAugmentation();
     }
 
     @Test

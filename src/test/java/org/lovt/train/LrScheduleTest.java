@@ -27,7 +27,7 @@ class LrScheduleTest {
     @Test
     void lovtCosineIsATwoEpochWave() {
         long s = 40;
-        LrSchedule lr = LrSchedule.of(LovtModels.experiment("LoVT_100", List.of()), s);
+        LrSchedule lr = LrSchedule.of(Experiments.model("LoVT_100", List.of()), s);
         assertEquals(1e-4, lr.lr(0), 1e-18);
         assertEquals(5e-5, lr.lr(s / 2), 1e-15);
         assertEquals(0.0, lr.lr(s), 1e-15);
@@ -40,7 +40,7 @@ class LrScheduleTest {
 
     @Test
     void convirtReducesOnPlateau() {
-        LrSchedule lr = LrSchedule.of(LovtModels.experiment("ConVIRT_100", List.of()), 10);
+        LrSchedule lr = LrSchedule.of(Experiments.model("ConVIRT_100", List.of()), 10);
         assertTrue(lr instanceof LrSchedule.ReduceOnPlateau);
         lr.onValidation(1.0);
         for (int i = 0; i < 12; i++) {
@@ -49,7 +49,7 @@ class LrScheduleTest {
         assertEquals(1e-4, lr.lr(0), 0.0);
         lr.onValidation(0.99995);                          // better by less than the 1e-4 relative threshold: bad
         assertEquals(5e-5, lr.lr(0), 1e-18, "factor 0.5 after patience 12 is exceeded");
-        LrSchedule restored = LrSchedule.of(LovtModels.experiment("ConVIRT_100", List.of()), 10);
+        LrSchedule restored = LrSchedule.of(Experiments.model("ConVIRT_100", List.of()), 10);
         restored.restore(lr.state());
         assertEquals(lr.lr(0), restored.lr(0), 0.0);
         lr.onValidation(0.5);

@@ -63,7 +63,7 @@ class PretrainerTest {
                 "pretrain_model.d_hidden=32", "pretrain_model.batch_size=4", "trainer.accumulate_grad_batches=2",
                 "pretrain_model.encoder_b.freeze_encoder_layers=1", "seed=7"));
         o.addAll(List.of(extra));
-        return ConfigLoader.load(Optional.empty(), ConfigLoader.TRAIN_REPRESENTATION, o)
+        return Experiments.load(Optional.empty(), Experiments.TRAIN_REPRESENTATION, o)
                 .bind(PreTrainExperimentConfig.class);
     }
 

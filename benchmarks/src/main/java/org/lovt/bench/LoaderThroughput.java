@@ -27,8 +27,8 @@ import org.lovt.data.image.ImageCache;
 import org.lovt.data.image.ImageDecoder;
 import org.lovt.data.image.ScanImageSource;
 import org.lovt.data.image.ScanTransform;
-import org.lovt.model.ReportAugmentationConfig;
-import org.lovt.model.ScanAugmentationConfig;
+import org.lovt.text.ReportAugmentationConfig;
+import org.lovt.data.image.ScanAugmentationConfig;
 import org.lovt.text.ReportAugmentation;
 
 /**

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.lovt.LovtException;
-import org.lovt.model.ScanAugmentationConfig;
-import org.lovt.model.ScanAugmentationConfig.ValResizeMode;
+import org.lovt.data.image.ScanAugmentationConfig;
+import org.lovt.data.image.ScanAugmentationConfig.ValResizeMode;
 import org.lovt.torch.DType;
 import org.lovt.torch.HostTensor;
 

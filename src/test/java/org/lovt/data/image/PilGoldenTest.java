@@ -79,7 +79,7 @@ class PilGoldenTest {
                 return padTransform().validationResize(ScanImage.of(in));
             }
             case "center_crop":
-                return ScanTransform.validation(config(org.lovt.model.ScanAugmentationConfig.ValResizeMode.CENTER_CROP),
+                return ScanTransform.validation(config(org.lovt.data.image.ScanAugmentationConfig.ValResizeMode.CENTER_CROP),
                         224, 0.5, 0.5).validationResize(ScanImage.of(src));
             case "affine":
                 return PilAffine.affine(base, c.get("angle").asDouble(), c.get("tx").asInt(), c.get("ty").asInt(),
@@ -116,8 +116,8 @@ class PilGoldenTest {
         return ScanTransform.validation(TransformFixtures.defaults(), 224, 0.5, 0.5);
     }
 
-    private static org.lovt.model.ScanAugmentationConfig config(
-            org.lovt.model.ScanAugmentationConfig.ValResizeMode mode) {
+    private static org.lovt.data.image.ScanAugmentationConfig config(
+            org.lovt.data.image.ScanAugmentationConfig.ValResizeMode mode) {
         return TransformFixtures.withValMode(mode);
     }
 

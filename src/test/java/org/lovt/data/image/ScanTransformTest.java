@@ -12,8 +12,8 @@ import java.util.BitSet;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.lovt.model.ScanAugmentationConfig;
-import org.lovt.model.ScanAugmentationConfig.ValResizeMode;
+import org.lovt.data.image.ScanAugmentationConfig;
+import org.lovt.data.image.ScanAugmentationConfig.ValResizeMode;
 import org.lovt.torch.HostTensor;
 
 /** Behaviour of {@link ScanTransform} and its steps on synthetic images with hand-checkable properties. */

@@ -3,8 +3,8 @@ package org.lovt.data.image;
 import java.util.List;
 
 import org.lovt.config.ConfigDefaults;
-import org.lovt.model.ScanAugmentationConfig;
-import org.lovt.model.ScanAugmentationConfig.ValResizeMode;
+import org.lovt.data.image.ScanAugmentationConfig;
+import org.lovt.data.image.ScanAugmentationConfig.ValResizeMode;
 
 /** Configs for the transform tests. */
 final class TransformFixtures {

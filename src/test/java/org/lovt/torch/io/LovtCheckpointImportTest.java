@@ -1,5 +1,7 @@
 package org.lovt.torch.io;
 
+import org.lovt.train.Experiments;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,7 @@ class LovtCheckpointImportTest {
 
     @Test
     void originalLightningCheckpointLoadsByName() throws Exception {
-        BiModalModelConfig c = LovtModels.experiment("LoVT_100", List.of("pretrain_model.d_z=8",
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=8",
                 "pretrain_model.d_hidden=12"));
         try (Scope s = Scope.open()) {
             LovtModel source = LovtModels.alignmentOnly(c, 16, 24);

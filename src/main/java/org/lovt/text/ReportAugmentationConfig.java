@@ -1,4 +1,4 @@
-package org.lovt.model;
+package org.lovt.text;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.lovt.config.Check;

@@ -1,4 +1,4 @@
-package org.lovt.model;
+package org.lovt.data.image;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.lovt.config.Check;
