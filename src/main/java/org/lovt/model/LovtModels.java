@@ -28,17 +28,26 @@ public final class LovtModels {
     }
 
     /**
-     * Loads an original LoVT Lightning checkpoint ({@code .ckpt}) or one written by this project into a model with
-     * the same config. Every model parameter and buffer must be present; entries the model does not have (the
-     * online evaluators' heads, for instance) are returned. Objects of other classes in the checkpoint (its
-     * hyper-parameters) are skipped as inert placeholders; code-executing content is refused.
+     * Loads an original LoVT Lightning checkpoint ({@code .ckpt}), a checkpoint written by this project (its
+     * {@code model.safetensors}, or the checkpoint folder holding it) or any safetensors / torch.save file of the
+     * model's state dict into a model with the same config; the format is recognised by the file's leading bytes.
+     * Every model parameter and buffer must be present; entries the model does not have (the online evaluators'
+     * heads, for instance) are returned. In torch.save files, objects of other classes (the hyper-parameters) are
+     * skipped as inert placeholders; code-executing content is refused.
      */
     public static List<String> loadCheckpoint(LovtModel model, java.nio.file.Path checkpoint) {
-        java.util.Map<String, org.lovt.torch.HostTensor> sd = org.lovt.torch.io.TorchCheckpoint.read(checkpoint,
-                org.lovt.torch.io.TorchCheckpoint.Options.defaults().lenient(true)).stateDict();
+        java.nio.file.Path file = java.nio.file.Files.isDirectory(checkpoint)
+                ? checkpoint.resolve("model.safetensors") : checkpoint;
+        java.util.Map<String, org.lovt.torch.HostTensor> sd = switch (org.lovt.torch.io.TensorFiles.sniff(file)) {
+            case SAFETENSORS -> org.lovt.torch.io.Safetensors.read(file).tensors();
+            case TORCH_ZIP, TORCH_LEGACY -> org.lovt.torch.io.TorchCheckpoint.read(file,
+                    org.lovt.torch.io.TorchCheckpoint.Options.defaults().lenient(true)).stateDict();
+            default -> throw new LovtException(file + ": not a model checkpoint (expected a LoVT .ckpt, this "
+                    + "project's model.safetensors or a torch.save state dict)");
+        };
         org.lovt.torch.StateDict.LoadReport r = org.lovt.torch.StateDict.fromHost(sd).loadInto(model, false);
         if (!r.missing().isEmpty()) {
-            throw new LovtException(checkpoint + ": " + r.missing().size() + " model entries are missing, e.g. "
+            throw new LovtException(file + ": " + r.missing().size() + " model entries are missing, e.g. "
                     + r.missing().subList(0, Math.min(5, r.missing().size())));
         }
         return r.unexpected();

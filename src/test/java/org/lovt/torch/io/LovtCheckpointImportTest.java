@@ -66,4 +66,35 @@ class LovtCheckpointImportTest {
             assertTrue(e.getMessage().contains("shape mismatch"), e.getMessage());
         }
     }
+
+    @Test
+    void ownSafetensorsCheckpointLoadsAsFileAndAsFolder() throws Exception {
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=8",
+                "pretrain_model.d_hidden=12"));
+        try (Scope s = Scope.open()) {
+            LovtModel source = LovtModels.alignmentOnly(c, 16, 24);
+            Map<String, HostTensor> host = StateDict.of(source).toHost();
+            Path folder = java.nio.file.Files.createDirectories(tmp.resolve("epoch=0001-step=12"));
+            Safetensors.write(folder.resolve("model.safetensors"), host, Map.of());
+            for (Path p : List.of(folder, folder.resolve("model.safetensors"))) {
+                LovtModel target = LovtModels.alignmentOnly(c, 16, 24);
+                assertEquals(List.of(), LovtModels.loadCheckpoint(target, p), p.toString());
+                Map<String, HostTensor> loaded = StateDict.of(target).toHost();
+                host.forEach((name, t) -> assertTrue(t.contentEquals(loaded.get(name)), p + " " + name));
+            }
+            // A state dict lacking an entry fails naming the file.
+            Map<String, HostTensor> partial = new LinkedHashMap<>(host);
+            String dropped = partial.keySet().iterator().next();
+            partial.remove(dropped);
+            Path bad = tmp.resolve("partial.safetensors");
+            Safetensors.write(bad, partial, Map.of());
+            var e = assertThrows(LovtException.class,
+                    () -> LovtModels.loadCheckpoint(LovtModels.alignmentOnly(c, 16, 24), bad));
+            assertTrue(e.getMessage().startsWith(bad + ": 1 model entries are missing"), e.getMessage());
+            Path junk = java.nio.file.Files.writeString(tmp.resolve("notes.txt"), "not a checkpoint at all");
+            e = assertThrows(LovtException.class,
+                    () -> LovtModels.loadCheckpoint(LovtModels.alignmentOnly(c, 16, 24), junk));
+            assertTrue(e.getMessage().startsWith(junk + ": not a model checkpoint"), e.getMessage());
+        }
+    }
 }
