@@ -150,6 +150,16 @@ public final class LovtModel extends Module {
         return new Output(a, b, pa, pb, att, losses, metrics, total);
     }
 
+    /** The scan side's projection heads on an encoder output: {@code z_l} (B, N, d_z) and {@code z_g} (B, d_zg). */
+    public ModalityModel.Projected projectScan(EncoderOutput a) {
+        return modelA.project(a);
+    }
+
+    /** The report side's projection heads on an encoder output: {@code z_l} (B, N, d_z) and {@code z_g}. */
+    public ModalityModel.Projected projectReport(EncoderOutput b) {
+        return modelB.project(b);
+    }
+
     /**
      * Region↔sentence cross-attention for analysis (both directions), whether or not the config trains a local
      * objective: {@code probsA2b} (B, N_b, regions) is where each sentence looks.

@@ -37,8 +37,12 @@ public final class PretrainedModels {
 
     private PretrainedModels() {}
 
-    /** The assembled model, its tokenizer, what was loaded from where, and a built vocabulary (or null). */
-    public record Assembled(LovtModel model, WordPieceTokenizer tokenizer, List<String> notes, List<String> vocab) {}
+    /**
+     * The assembled model, its tokenizer, what was loaded from where, a built vocabulary (or null), and the local
+     * Hugging Face folder the language model and its vocabulary came from (or null).
+     */
+    public record Assembled(LovtModel model, WordPieceTokenizer tokenizer, List<String> notes, List<String> vocab,
+                            Path languageModelFolder) {}
 
     /**
      * @param existingVocab a run's saved {@code vocab.txt} (resume), or null
@@ -84,7 +88,7 @@ public final class PretrainedModels {
                     arch.initializerRange(), arch.layerNormEps(), tok.padId()));
         }
         ReportEncoder report = new ReportEncoder(rc, bert);
-        return new Assembled(new LovtModel(c, scan, report), tok, notes, built);
+        return new Assembled(new LovtModel(c, scan, report), tok, notes, built, folder);
     }
 
     private static Path languageModelFolder(String languageEncoder, UserConfig user) {

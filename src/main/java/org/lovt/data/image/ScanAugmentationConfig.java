@@ -55,6 +55,19 @@ public record ScanAugmentationConfig(
 
         @ConfigDefault("pad") ValResizeMode valResizeMode) {
 
+    /**
+     * The config a validation transform needs: the defaults with {@code valResizeMode} (a validation transform reads
+     * nothing else), for inputs of a model whose full config is not at hand, such as an exported backbone.
+     */
+    public static ScanAugmentationConfig forValidation(ValResizeMode valResizeMode) {
+        ScanAugmentationConfig d = org.lovt.config.ConfigDefaults.of(ScanAugmentationConfig.class);
+        return new ScanAugmentationConfig(d.augment, d.randomCrop, d.cropScaleRange, d.randomHorizontalFlip,
+                d.horizontalFlipProb, d.randomAffine, d.rotationAngleRange, d.horizontalTranslationFraction,
+                d.verticalTranslationFraction, d.scalingRange, d.randomJitter, d.jitterProb,
+                d.brightnessJitterRatioRange, d.contrastJitterRatioRange, d.gaussianBlur, d.gaussianBlurSigmaRange,
+                valResizeMode);
+    }
+
     /** Validation resize modes ({@code ScanDataTransform}). */
     public enum ValResizeMode {
         @JsonProperty("center_crop") CENTER_CROP,

@@ -1,0 +1,296 @@
+package org.lovt.api;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.bytedeco.pytorch.Device;
+import org.lovt.LovtException;
+import org.lovt.config.ConfigLoader;
+import org.lovt.config.ResolvedConfig;
+import org.lovt.config.UserConfig;
+import org.lovt.data.DataLoader;
+import org.lovt.data.LoaderOptions;
+import org.lovt.data.PretrainingBatch;
+import org.lovt.data.PretrainingPipeline;
+import org.lovt.data.image.ImageCache;
+import org.lovt.data.image.ScanImageSource;
+import org.lovt.data.image.ScanTransform;
+import org.lovt.model.BiModalModelConfig;
+import org.lovt.model.PretrainedModels;
+import org.lovt.text.ReportAugmentation;
+import org.lovt.text.ReportPacker;
+import org.lovt.torch.Devices;
+import org.lovt.torch.Natives;
+import org.lovt.torch.Seeds;
+import org.lovt.train.Checkpoints;
+import org.lovt.train.Experiments;
+import org.lovt.train.LoaderBatchSource;
+import org.lovt.train.PreTrainExperimentConfig;
+import org.lovt.train.Pretrainer;
+import org.lovt.train.RunDirectory;
+
+/**
+ * Pre-trains LoVT (or CLIP, ConVIRT, an ablation: any {@code configs/experiment/}) on image–report pairs, in a run
+ * folder that a second run with the same folder resumes exactly.
+ *
+ * <pre>{@code
+ * PretrainingResult r = Pretraining.builder()
+ *         .overrides(List.of("+experiment=LoVT_100", "pretrain_model.batch_size=16"))
+ *         .data(PretrainingData.mimicCxr(Path.of("/data/mimic-cxr-prepared")))
+ *         .runDir(Path.of("runs/lovt"))
+ *         .listener(new PretrainingListener() { ... })
+ *         .build()
+ *         .run();
+ * try (LovtEncoder model = LovtEncoder.fromRun(r.runDir())) { ... }
+ * }</pre>
+ *
+ * <p>The run folder holds {@code config.yaml} (the resolved config), {@code run.json} (provenance),
+ * {@code model.json} and {@code vocab.txt} (what {@link LovtEncoder#fromRun} needs besides the weights),
+ * {@code checkpoints/} (last and best), {@code metrics.csv} and, after the run, the self-describing scan backbone
+ * {@code backbone_weights.safetensors} (see {@link ScanBackbone}).
+ */
+public final class Pretraining {
+    private final Builder b;
+
+    private Pretraining(Builder b) {
+        this.b = b;
+    }
+
+    /** A builder; only the data (or a config naming a prepared data set) is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs (or resumes) the pre-training; returns when it has finished, stopped early or hit a limit. */
+    public PretrainingResult run() {
+        Natives.load();
+        ConfigLoader loader = Experiments.loader().configDir(b.configDir).userConfigFile(b.userConfig).build();
+        ResolvedConfig resolved = loader.load(Experiments.TRAIN_REPRESENTATION, b.overrides);
+        PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
+        BiModalModelConfig model = experiment.pretrainModel();
+        UserConfig user = b.ignoreUserConfig ? UserConfig.empty() : loader.userConfig();
+        PretrainingData data = b.data != null ? b.data
+                : PretrainingData.fromConfig(loader, experiment.pretrainDataset());
+        int size = model.encoderA().inputSize().get(0);
+        if (!model.encoderA().inputSize().get(1).equals(size)) {
+            throw new LovtException("encoder_a.input_size must be square, got " + model.encoderA().inputSize());
+        }
+
+        RunDirectory run = b.runDir != null ? RunDirectory.open(b.runDir)
+                : RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name());
+        Path vocabFile = run.path().resolve(ModelFiles.VOCAB);
+        // seed_everything(seed) as the original, so that the initialisation is reproducible too.
+        Seeds.manualSeed(experiment.seed());
+        PretrainedModels.Assembled assembled = PretrainedModels.assemble(model, user, vocabFile,
+                data::trainSentences);
+        Device device = Devices.best();
+        try {
+            ModelFiles.writeRunFiles(run.path(), assembled, data.pixelMean(), data.pixelStd());
+            assembled.model().to(device, false);
+            run.record(resolved, experiment.seed(), device, b.commandLine, assembled.notes());
+            assembled.notes().forEach(n -> b.log.println("lovt: " + n));
+            b.log.println("lovt: run folder " + run.path() + " (device " + Devices.name(device) + ", "
+                    + data.trainSize() + " training and " + data.validationSize() + " validation studies from the "
+                    + data.description() + ")");
+            b.log.flush();
+
+            ScanImageSource images = b.imageCache != null ? new ImageCache(b.imageCache, b.imageCacheSize)
+                    : ScanImageSource.decoding();
+            var aug = model.encoderA().dataAugmentation();
+            PretrainingPipeline trainPipe = PretrainingPipeline.train(
+                    ScanTransform.train(aug, size, data.pixelMean(), data.pixelStd()),
+                    new ReportAugmentation(model.encoderB().dataAugmentation()), images);
+            PretrainingPipeline valPipe = PretrainingPipeline.validation(
+                    ScanTransform.validation(aug, size, data.pixelMean(), data.pixelStd()), images);
+            int threads = b.workers != null ? b.workers : Math.max(1, Math.min(experiment.numDataloaderWorkers(),
+                    Runtime.getRuntime().availableProcessors()));
+            int batch = model.batchSize();
+            DataLoader<?, PretrainingBatch> trainLoader = trainPipe.loader(data.train(),
+                    LoaderOptions.of(batch, true, true, threads, experiment.seed()));
+            DataLoader<?, PretrainingBatch> valLoader = valPipe.loader(data.validation(),
+                    LoaderOptions.of(batch, false, false, threads, experiment.seed()));
+            int epochs = b.maxEpochs != null ? b.maxEpochs : model.maxEpochs();
+            Pretrainer.Options options = new Pretrainer.Options(epochs, b.maxSteps, b.checkpointEverySteps, 5,
+                    b.log);
+            if (b.deadlineNanos != Long.MAX_VALUE) {
+                options = options.withDeadline(b.deadlineNanos);
+            }
+            Pretrainer.Result result;
+            try (LoaderBatchSource t = new LoaderBatchSource(trainLoader,
+                    (long) trainLoader.batchesPerEpoch() * batch);
+                 LoaderBatchSource v = new LoaderBatchSource(valLoader, data.validationSize())) {
+                Pretrainer trainer = new Pretrainer(experiment, assembled.model(), new ReportPacker(
+                        assembled.tokenizer(), model.encoderB().maxLength()), t, v, run.path(), device, options);
+                Listeners.attach(trainer, b.listeners);
+                result = trainer.fit();
+            }
+            Checkpoints ckpts = new Checkpoints(run.path().resolve("checkpoints"));
+            Optional<Path> backbone = ModelFiles.exportBackbone(run.path(), ckpts);
+            return new PretrainingResult(run.path(), result.state().epoch(), result.state().optimizerSteps(),
+                    result.stoppedEarly(), experiment.monitorMetric(), result.state().best(),
+                    result.state().bestEpoch(), result.lastValidation(), backbone.orElse(null));
+        } finally {
+            assembled.tokenizer().close();
+        }
+    }
+
+    private static Path defaultRunsRoot(UserConfig user) {
+        String base = user.models().basePath();
+        return base != null ? Path.of(base).resolve(user.models().pretrainedModelsFolder()) : Path.of("runs");
+    }
+
+    /** Options of a {@link Pretraining}. */
+    public static final class Builder {
+        private final List<String> overrides = new ArrayList<>();
+        private PretrainingData data;
+        private Path runDir;
+        private Path runsRoot;
+        private Integer maxEpochs;
+        private long maxSteps = Long.MAX_VALUE;
+        private long checkpointEverySteps;
+        private long deadlineNanos = Long.MAX_VALUE;
+        private Integer workers;
+        private Path imageCache;
+        private int imageCacheSize = 448;
+        private Path configDir;
+        private Path userConfig;
+        private boolean ignoreUserConfig;
+        private PrintStream log = System.err;
+        private final List<PretrainingListener> listeners = new ArrayList<>();
+        private List<String> commandLine = List.of();
+
+        private Builder() {}
+
+        /**
+         * Config overrides as on the command line: {@code +experiment=LoVT_100}, {@code pretrain_model.d_z=64},
+         * ... (default: none, i.e. {@code train_representation} without experiment, which fails to bind).
+         */
+        public Builder overrides(List<String> o) {
+            overrides.addAll(Objects.requireNonNull(o, "overrides"));
+            return this;
+        }
+
+        /** The data to train on (default: the config's {@code pretrain_dataset}, paths from the user config). */
+        public Builder data(PretrainingData d) {
+            this.data = Objects.requireNonNull(d, "data");
+            return this;
+        }
+
+        /** The run folder; an existing one is resumed (its config must be the same). */
+        public Builder runDir(Path dir) {
+            this.runDir = dir;
+            return this;
+        }
+
+        /**
+         * Parent of a new, time-stamped run folder when {@link #runDir} is not set (default:
+         * {@code <models.base_path>/<pretrained_models_folder>} of the user config, else {@code ./runs}).
+         */
+        public Builder runsRoot(Path dir) {
+            this.runsRoot = dir;
+            return this;
+        }
+
+        /** Stops after this many epochs (default: the config's {@code max_epochs}). */
+        public Builder maxEpochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxEpochs must be at least 1, got " + n);
+            }
+            this.maxEpochs = n;
+            return this;
+        }
+
+        /** Stops after this many optimizer steps, with a checkpoint from which a later run resumes. */
+        public Builder maxSteps(long n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxSteps must be at least 1, got " + n);
+            }
+            this.maxSteps = n;
+            return this;
+        }
+
+        /** Also checkpoints every {@code n} optimizer steps within an epoch (default: only at epoch ends). */
+        public Builder checkpointEverySteps(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("checkpointEverySteps must not be negative, got " + n);
+            }
+            this.checkpointEverySteps = n;
+            return this;
+        }
+
+        /**
+         * Starts no epoch that would, at the pace of the previous one, end after {@code System.nanoTime()} reaches
+         * {@code deadline} (a time budget; the run then depends on the machine's speed).
+         */
+        public Builder deadlineNanos(long deadline) {
+            this.deadlineNanos = deadline;
+            return this;
+        }
+
+        /** Data loading threads (default: the config's {@code num_dataloader_workers}, at most the processors). */
+        public Builder workers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + n);
+            }
+            this.workers = n;
+            return this;
+        }
+
+        /** Caches images downscaled to {@code shorterSide} in {@code dir}, so full-size JPEGs are decoded once. */
+        public Builder imageCache(Path dir, int shorterSide) {
+            this.imageCache = dir;
+            this.imageCacheSize = shorterSide;
+            return this;
+        }
+
+        /** A {@code configs/} folder of your own, read before the shipped configs. */
+        public Builder configDir(Path dir) {
+            this.configDir = dir;
+            return this;
+        }
+
+        /** The user config (default: {@code $LOVT_USER_CONFIG} or {@code ~/.config/lovt/user.yaml}). */
+        public Builder userConfig(Path file) {
+            this.userConfig = file;
+            return this;
+        }
+
+        /**
+         * Ignores the user config's pre-trained weights and paths: backbones start from random initialisation and
+         * the result depends only on the config, the data and the seed (the demo and tests use this).
+         */
+        public Builder ignoreUserConfig() {
+            this.ignoreUserConfig = true;
+            return this;
+        }
+
+        /** Where progress lines and notes go (default: standard error). */
+        public Builder log(PrintStream out) {
+            this.log = Objects.requireNonNull(out, "log");
+            return this;
+        }
+
+        /** Adds a listener that is told about every batch and epoch. */
+        public Builder listener(PretrainingListener l) {
+            listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /** The command line recorded in {@code run.json} (the CLI sets it). */
+        public Builder commandLine(List<String> cl) {
+            this.commandLine = List.copyOf(cl);
+            return this;
+        }
+
+        /** The configured pre-training. */
+        public Pretraining build() {
+            return new Pretraining(this);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.lovt.api;
+
+import java.util.Map;
+
+/**
+ * Follows a pre-training run. Callbacks run on the training thread, between steps; a slow listener slows training.
+ * Metrics are plain numbers under the original's names ({@code total_loss}, {@code global_a2b}, ...).
+ */
+public interface PretrainingListener {
+    /**
+     * After a training batch.
+     *
+     * @param epoch           0-based epoch
+     * @param batch           1-based batch within the epoch
+     * @param batchesPerEpoch batches in an epoch
+     * @param optimizerSteps  optimizer steps so far (fewer than batches with gradient accumulation)
+     * @param learningRate    the learning rate of this batch's step
+     * @param metrics         the batch's losses and metrics
+     */
+    default void onBatch(int epoch, long batch, long batchesPerEpoch, long optimizerSteps, double learningRate,
+                         Map<String, Double> metrics) {}
+
+    /**
+     * After an epoch's validation.
+     *
+     * @param epoch      0-based epoch
+     * @param validation validation metrics (and any extra ones)
+     * @param monitored  the value of the monitored metric ({@code val/total_loss} by default)
+     * @param best       whether it is the best so far (the {@code best} checkpoint now points at this epoch)
+     */
+    default void onEpoch(int epoch, Map<String, Double> validation, double monitored, boolean best) {}
+}
