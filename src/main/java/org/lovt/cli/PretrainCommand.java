@@ -1,43 +1,22 @@
 package org.lovt.cli;
 
-import org.lovt.train.Experiments;
-
-import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.bytedeco.pytorch.Device;
-import org.lovt.LovtException;
-import org.lovt.config.ConfigLoader;
-import org.lovt.config.ResolvedConfig;
-import org.lovt.config.UserConfig;
-import org.lovt.data.DataLoader;
-import org.lovt.data.DatasetConfig;
-import org.lovt.data.LoaderOptions;
-import org.lovt.data.PretrainingPipeline;
-import org.lovt.data.datasets.mimic.MimicCxrDataset;
-import org.lovt.data.image.ImageCache;
-import org.lovt.data.image.ScanImageSource;
-import org.lovt.data.image.ScanTransform;
-import org.lovt.model.BiModalModelConfig;
-import org.lovt.model.PretrainedModels;
-import org.lovt.text.ReportAugmentation;
-import org.lovt.text.ReportPacker;
-import org.lovt.torch.Devices;
-import org.lovt.torch.Seeds;
-import org.lovt.torch.io.Safetensors;
-import org.lovt.train.Checkpoints;
-import org.lovt.train.LoaderBatchSource;
-import org.lovt.train.PreTrainExperimentConfig;
-import org.lovt.train.Pretrainer;
-import org.lovt.train.RunDirectory;
+import org.lovt.api.Pretraining;
+import org.lovt.api.PretrainingData;
+import org.lovt.api.PretrainingResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+
+
 
 /**
  * {@code lovt pretrain +experiment=LoVT_100 [overrides]}: pre-trains on a prepared MIMIC-CXR data set with the
@@ -97,122 +76,35 @@ public final class PretrainCommand implements Callable<Integer> {
     Path userConfig;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ConfigLoader loader = Experiments.loader().configDir(configDir).userConfigFile(userConfig).build();
-        ResolvedConfig resolved = loader.load(Experiments.TRAIN_REPRESENTATION, overrides);
-        PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
-        BiModalModelConfig model = experiment.pretrainModel();
-        UserConfig user = loader.userConfig();
-
-        MimicCxrDataset train;
-        MimicCxrDataset val;
+        Pretraining.Builder b = Pretraining.builder().overrides(overrides).configDir(configDir).userConfig(userConfig)
+                .runDir(runDir).runsRoot(runs).checkpointEverySteps(checkpointEvery).commandLine(commandLine())
+                .log(new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true));
         if (data != null) {
-            train = MimicCxrDataset.open(data, "train");
-            val = MimicCxrDataset.open(data, "validation");
-        } else {
-            DatasetConfig dc = DatasetConfig.load(loader, experiment.pretrainDataset());
-            train = MimicCxrDataset.fromConfig(dc, "train");
-            val = MimicCxrDataset.fromConfig(dc, "validation");
+            b.data(PretrainingData.mimicCxr(data));
         }
-
-        RunDirectory run = runDir != null ? RunDirectory.open(runDir)
-                : RunDirectory.create(runsRoot(user), experiment.name());
-        Path vocabFile = run.path().resolve("vocab.txt");
-        // seed_everything(seed) as the original, so that the initialisation is reproducible too.
-        Seeds.manualSeed(experiment.seed());
-        PretrainedModels.Assembled assembled = PretrainedModels.assemble(model, user, vocabFile,
-                () -> sentences(train));
-        if (assembled.vocab() != null) {
-            Files.write(vocabFile, assembled.vocab());
+        if (maxEpochs != null) {
+            b.maxEpochs(maxEpochs);
         }
-        Device device = Devices.best();
-        assembled.model().to(device, false);
-        run.record(resolved, experiment.seed(), device, commandLine(), assembled.notes());
-        assembled.notes().forEach(n -> out.println("lovt: " + n));
-        out.println("lovt: run folder " + run.path() + " (device " + Devices.name(device) + ", " + train.size()
-                + " training and " + val.size() + " validation studies)");
-        out.flush();
-
-        int size = model.encoderA().inputSize().get(0);
-        if (!model.encoderA().inputSize().get(1).equals(size)) {
-            throw new LovtException("encoder_a.input_size must be square, got " + model.encoderA().inputSize());
-        }
-        ScanImageSource images = imageCache != null ? new ImageCache(imageCache, imageCacheSize)
-                : ScanImageSource.decoding();
-        var aug = model.encoderA().dataAugmentation();
-        PretrainingPipeline trainPipe = PretrainingPipeline.train(
-                ScanTransform.train(aug, size, train.pixelMean(), train.pixelStd()),
-                new ReportAugmentation(model.encoderB().dataAugmentation()), images);
-        PretrainingPipeline valPipe = PretrainingPipeline.validation(
-                ScanTransform.validation(aug, size, train.pixelMean(), train.pixelStd()), images);
-        int threads = workers != null ? workers
-                : Math.max(1, Math.min(experiment.numDataloaderWorkers(), Runtime.getRuntime().availableProcessors()));
-        int batch = model.batchSize();
-        DataLoader<?, org.lovt.data.PretrainingBatch> trainLoader = trainPipe.loader(train,
-                LoaderOptions.of(batch, true, true, threads, experiment.seed()));
-        DataLoader<?, org.lovt.data.PretrainingBatch> valLoader = valPipe.loader(val,
-                LoaderOptions.of(batch, false, false, threads, experiment.seed()));
-        int epochs = maxEpochs != null ? maxEpochs : model.maxEpochs();
-        Pretrainer.Options options = Pretrainer.Options.of(epochs).withCheckpointEverySteps(checkpointEvery);
         if (maxSteps != null) {
-            options = options.withMaxOptimizerSteps(maxSteps);
+            b.maxSteps(maxSteps);
         }
-        Pretrainer.Result result;
-        try (LoaderBatchSource t = new LoaderBatchSource(trainLoader, (long) trainLoader.batchesPerEpoch() * batch);
-             LoaderBatchSource v = new LoaderBatchSource(valLoader, val.size())) {
-            result = new Pretrainer(experiment, assembled.model(), new ReportPacker(assembled.tokenizer(),
-                    model.encoderB().maxLength()), t, v, run.path(), device, options).fit();
-        } finally {
-            assembled.tokenizer().close();
+        if (workers != null) {
+            b.workers(workers);
         }
-        Checkpoints ckpts = new Checkpoints(run.path().resolve("checkpoints"));
-        exportBackbone(ckpts, run.path());
+        if (imageCache != null) {
+            b.imageCache(imageCache, imageCacheSize);
+        }
+        PretrainingResult r = b.build().run();
         out.printf("lovt: %s after %d epochs, %d optimizer steps; best %s %.4f (epoch %d)%n",
-                result.stoppedEarly() ? "stopped early" : "finished", result.state().epoch(),
-                result.state().optimizerSteps(), experiment.monitorMetric(), result.state().best(),
-                result.state().bestEpoch() + 1);
-        out.println("lovt: checkpoints in " + ckpts.dir() + ", metrics in " + run.path().resolve("metrics.csv"));
+                r.stoppedEarly() ? "stopped early" : "finished", r.epochs(), r.optimizerSteps(), r.monitorMetric(),
+                r.best(), r.bestEpoch() + 1);
+        out.println("lovt: checkpoints in " + r.runDir().resolve("checkpoints") + ", metrics in "
+                + r.runDir().resolve("metrics.csv") + (r.backbone() != null ? ", scan backbone in " + r.backbone()
+                : ""));
         out.flush();
         return 0;
-    }
-
-    /**
-     * Writes the best (else last) checkpoint's scan backbone as {@code backbone_weights.safetensors} with
-     * torchvision names (no {@code fc}), the file downstream evaluation loads.
-     */
-    static void exportBackbone(Checkpoints ckpts, Path runDir) {
-        var best = ckpts.resolve(Checkpoints.BEST).or(() -> ckpts.resolve(Checkpoints.LAST));
-        if (best.isEmpty()) {
-            return;
-        }
-        String prefix = "model_a.encoder.feature_extractor.backbone_layers.";
-        Map<String, org.lovt.torch.HostTensor> all = Safetensors.read(best.get().resolve("model.safetensors"))
-                .tensors();
-        Map<String, org.lovt.torch.HostTensor> backbone = new java.util.LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                backbone.put(k.substring(prefix.length()), v);
-            }
-        });
-        Safetensors.write(runDir.resolve("backbone_weights.safetensors"), backbone,
-                Map.of("source", best.get().getFileName().toString()));
-    }
-
-    private Path runsRoot(UserConfig user) {
-        if (runs != null) {
-            return runs;
-        }
-        String base = user.models().basePath();
-        return base != null ? Path.of(base).resolve(user.models().pretrainedModelsFolder()) : Path.of("runs");
-    }
-
-    private static Iterable<String> sentences(MimicCxrDataset train) {
-        List<String> all = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            all.addAll(train.get(i).sentences());
-        }
-        return all;
     }
 
     private List<String> commandLine() {
@@ -221,4 +113,28 @@ public final class PretrainCommand implements Callable<Integer> {
         return cl;
     }
 
+
+    /** Notes and progress lines go to the command's error writer, as diagnostics (tests capture it). */
+    private static final class WriterOutputStream extends OutputStream {
+        private final PrintWriter w;
+
+        WriterOutputStream(PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            w.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            w.write(new String(b, off, len, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+            w.flush();
+        }
+    }
 }
