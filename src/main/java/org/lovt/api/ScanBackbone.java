@@ -54,8 +54,8 @@ public final class ScanBackbone {
      * @param sourceCheckpoint   the checkpoint the weights were taken from
      */
     public record Info(String architecture, List<Integer> layers, int stemWidth, int inputSize, double pixelMean,
-                       double pixelStd, String regionFeatureLayer, ScanAugmentationConfig.ValResizeMode valResizeMode,
-                       String sourceRun, String sourceCheckpoint) {}
+                       double pixelStd, String regionFeatureLayer, String valResizeMode, String sourceRun,
+                       String sourceCheckpoint) {}
 
     private final Info info;
     private final ResNet resnet;
@@ -64,7 +64,7 @@ public final class ScanBackbone {
     private ScanBackbone(Info info, ResNet resnet) {
         this.info = info;
         this.resnet = resnet;
-        this.input = new ScanInput(ScanAugmentationConfig.forValidation(info.valResizeMode()), info.inputSize(), info.pixelMean(),
+        this.input = new ScanInput(ScanAugmentationConfig.forValidation(resizeMode(info.valResizeMode())), info.inputSize(), info.pixelMean(),
                 info.pixelStd());
         resnet.eval();
     }
@@ -138,14 +138,13 @@ public final class ScanBackbone {
                     + ResNet.FEATURES);
         }
         String mode = required(file, m, "val_resize_mode");
-        ScanAugmentationConfig.ValResizeMode resize;
         try {
-            resize = ScanAugmentationConfig.ValResizeMode.valueOf(mode.toUpperCase(Locale.ROOT));
+            resizeMode(mode);
         } catch (IllegalArgumentException e) {
             throw new LovtException(file + ": metadata val_resize_mode '" + mode + "' is none of pad, center_crop, "
                     + "resize");
         }
-        return new Info(arch, List.copyOf(layers), stem, size, mean, std, region, resize,
+        return new Info(arch, List.copyOf(layers), stem, size, mean, std, region, mode,
                 m.getOrDefault("source_run", ""),
                 m.getOrDefault("source_checkpoint", ""));
     }
@@ -182,6 +181,10 @@ public final class ScanBackbone {
             // reported below
         }
         throw new LovtException(file + ": metadata " + key + " must be a finite number, got '" + v + "'");
+    }
+
+    private static ScanAugmentationConfig.ValResizeMode resizeMode(String name) {
+        return ScanAugmentationConfig.ValResizeMode.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     /** The metadata. */
