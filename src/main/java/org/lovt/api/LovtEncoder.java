@@ -61,20 +61,53 @@ public final class LovtEncoder implements AutoCloseable {
     private final ScanInput input;
     private final Device device;
     private final String source;
+    /** A view of a model being trained: it does not own the tokenizer and leaves the model's mode to the trainer. */
+    private final boolean view;
     private boolean closed;
 
     private LovtEncoder(LovtModel model, WordPieceTokenizer tokenizer, double pixelMean, double pixelStd,
                         String source) {
+        this(model, tokenizer, pixelMean, pixelStd, source, Devices.best(), false);
+    }
+
+    private LovtEncoder(LovtModel model, WordPieceTokenizer tokenizer, double pixelMean, double pixelStd,
+                        String source, Device device, boolean view) {
         this.model = model;
+        this.view = view;
         this.tokenizer = tokenizer;
         BiModalModelConfig c = model.config();
         this.packer = new ReportPacker(tokenizer, c.encoderB().maxLength());
         int size = c.encoderA().inputSize().get(0);
         this.input = new ScanInput(c.encoderA().dataAugmentation(), size, pixelMean, pixelStd);
-        this.device = Devices.best();
+        this.device = device;
         this.source = source;
-        model.to(device, false);
+        if (!view) {
+            model.to(device, false);
+            model.eval();
+        }
+    }
+
+    /**
+     * The model of a run in progress, for evaluators and listeners: it shares the weights (no copy) and switches
+     * the model to evaluation mode for each call, restoring training mode afterwards.
+     */
+    static LovtEncoder view(LovtModel model, WordPieceTokenizer tokenizer, double pixelMean, double pixelStd,
+                            Device device, String source) {
+        return new LovtEncoder(model, tokenizer, pixelMean, pixelStd, source, device, true);
+    }
+
+    /** Runs {@code body} in evaluation mode; a view restores the mode the trainer had set. */
+    private <T> T inEval(java.util.function.Supplier<T> body) {
+        if (!view) {
+            return body.get();
+        }
+        boolean training = model.is_training();
         model.eval();
+        try {
+            return body.get();
+        } finally {
+            model.train(training);
+        }
     }
 
     /**
@@ -203,6 +236,10 @@ public final class LovtEncoder implements AutoCloseable {
         if (sentences.isEmpty()) {
             throw new LovtException("a report needs at least one sentence");
         }
+        return inEval(() -> encodeSentences(sentences));
+    }
+
+    private ReportEmbedding encodeSentences(List<String> sentences) {
         try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             ReportBatch rb = toDevice(packer.pack(List.of(List.copyOf(sentences))));
             EncoderOutput eb = model.reportEncoder().forward(rb);
@@ -231,6 +268,10 @@ public final class LovtEncoder implements AutoCloseable {
         open();
         Objects.requireNonNull(sentence, "sentence");
         ScanInput.Prepared p = input.prepare(image);
+        return inEval(() -> attention(p, sentence));
+    }
+
+    private Heatmap attention(ScanInput.Prepared p, String sentence) {
         try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             ReportBatch rb = toDevice(packer.pack(List.of(List.of(sentence))));
             if (rb.keptSentences()[0].length == 0) {
@@ -255,6 +296,10 @@ public final class LovtEncoder implements AutoCloseable {
         for (GrayImage g : images) {
             prepared.add(input.prepare(g));
         }
+        return inEval(() -> encodeScans(prepared));
+    }
+
+    private List<ScanEmbedding> encodeScans(List<ScanInput.Prepared> prepared) {
         try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             EncoderOutput ea = model.scanEncoder().forward(scans(prepared));
             ModalityModel.Projected pa = model.projectScan(ea);
@@ -318,10 +363,13 @@ public final class LovtEncoder implements AutoCloseable {
         }
     }
 
-    /** Frees the tokenizer; the model's weights are freed when it is garbage collected. */
+    /**
+     * Frees the tokenizer; the model's weights are freed when it is garbage collected. The view of a run in
+     * progress handed to listeners and evaluators cannot be closed (it does nothing).
+     */
     @Override
     public void close() {
-        if (!closed) {
+        if (!closed && !view) {
             closed = true;
             tokenizer.close();
         }

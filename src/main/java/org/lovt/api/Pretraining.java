@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -121,6 +123,24 @@ public final class Pretraining {
             if (b.deadlineNanos != Long.MAX_VALUE) {
                 options = options.withDeadline(b.deadlineNanos);
             }
+            LovtEncoder view = LovtEncoder.view(assembled.model(), assembled.tokenizer(), data.pixelMean(),
+                    data.pixelStd(), device, run.path().toString());
+            if (!b.evaluators.isEmpty()) {
+                options = options.withExtraValidation(epoch -> {
+                    Map<String, Double> all = new LinkedHashMap<>();
+                    for (PretrainingEvaluator e : b.evaluators) {
+                        e.evaluate(view, epoch).forEach((k, v) -> {
+                            if (all.put(k, v) != null) {
+                                throw new LovtException("two evaluators report the metric '" + k + "'");
+                            }
+                        });
+                    }
+                    return all;
+                });
+            }
+            for (PretrainingListener l : b.listeners) {
+                l.onStart(view);
+            }
             Pretrainer.Result result;
             try (LoaderBatchSource t = new LoaderBatchSource(trainLoader,
                     (long) trainLoader.batchesPerEpoch() * batch);
@@ -163,6 +183,7 @@ public final class Pretraining {
         private boolean ignoreUserConfig;
         private PrintStream log = System.err;
         private final List<PretrainingListener> listeners = new ArrayList<>();
+        private final List<PretrainingEvaluator> evaluators = new ArrayList<>();
         private List<String> commandLine = List.of();
 
         private Builder() {}
@@ -279,6 +300,12 @@ public final class Pretraining {
         /** Adds a listener that is told about every batch and epoch. */
         public Builder listener(PretrainingListener l) {
             listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /** Adds an evaluator whose metrics are computed after each epoch's validation and logged under val/. */
+        public Builder evaluator(PretrainingEvaluator e) {
+            evaluators.add(Objects.requireNonNull(e, "evaluator"));
             return this;
         }
 

@@ -8,6 +8,13 @@ import java.util.Map;
  */
 public interface PretrainingListener {
     /**
+     * Before the first training step of the run (a resumed run calls it again, with the resumed weights).
+     *
+     * @param model the model about to be trained (a view sharing its weights; do not keep it beyond the call)
+     */
+    default void onStart(LovtEncoder model) {}
+
+    /**
      * After a training batch.
      *
      * @param epoch           0-based epoch

@@ -64,14 +64,41 @@ class PublicApiTest {
     static PretrainingData data;
     static PretrainingResult result;
     static String log;
+    static final List<String> calls = new ArrayList<>();
 
     @BeforeAll
     static void pretrain() {
         data = PretrainingData.generateSynthetic(shared.resolve("data"), 5, 16, 8, 2, 64);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path probe = data.validation().get(0).images().get(0);
         result = Pretraining.builder().overrides(TINY).data(data).runDir(shared.resolve("run")).maxEpochs(1)
-                .workers(1).ignoreUserConfig().log(new PrintStream(out, true)).build().run();
+                .workers(1).ignoreUserConfig().log(new PrintStream(out, true))
+                .evaluator((model, epoch) -> {
+                    calls.add("evaluate " + epoch);
+                    return Map.of("probe_norm", (double) norm(model.embedScan(probe).projectedGlobal()));
+                })
+                .build().run();
         log = out.toString();
+    }
+
+    static float norm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x * x;
+        }
+        return (float) Math.sqrt(s);
+    }
+
+    @Test
+    void evaluatorsSeeTheModelAfterEachEpochAndAreLogged() throws Exception {
+        assertEquals(List.of("evaluate 0"), calls);
+        double logged = result.lastValidation().get("probe_norm");
+        try (LovtEncoder api = LovtEncoder.fromRun(result.runDir())) {
+            float now = norm(api.embedScan(data.validation().get(0).images().get(0)).projectedGlobal());
+            assertEquals(now, logged, 1e-4 * now, "the evaluator saw the trained weights, in evaluation mode");
+        }
+        String csv = Files.readString(result.runDir().resolve("metrics.csv"));
+        assertTrue(csv.contains(",val/probe_norm,"), csv);
     }
 
     @Test
