@@ -96,8 +96,23 @@ public final class LovtEncoder implements AutoCloseable {
         return new LovtEncoder(model, tokenizer, pixelMean, pixelStd, source, device, true);
     }
 
+    /** The packer of reports (tokenizer and {@code max_length} of the model). */
+    ReportPacker packer() {
+        return packer;
+    }
+
+    /** The scan preprocessing (input size, pixel statistics, resize mode). */
+    ScanInput input() {
+        return input;
+    }
+
+    /** The device the model is on. */
+    Device device() {
+        return device;
+    }
+
     /** Runs {@code body} in evaluation mode; a view restores the mode the trainer had set. */
-    private <T> T inEval(java.util.function.Supplier<T> body) {
+    <T> T inEval(java.util.function.Supplier<T> body) {
         if (!view) {
             return body.get();
         }
