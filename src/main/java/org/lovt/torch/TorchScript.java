@@ -20,7 +20,8 @@ import org.lovt.LovtException;
  * Runs the TorchScript sources under {@code native/} (packaged as class-path resources): each file is compiled once
  * by libtorch's own TorchScript compiler, and each call runs a whole function graph natively, with autograd, in
  * one JNI crossing. The Java modules that own the parameters pass them in as arguments. The graph executor's
- * profiling optimisation is switched off so that results are bit-for-bit reproducible across processes.
+ * profiling optimisation is switched off during these calls (and only then) so that results are bit-for-bit
+ * reproducible across processes.
  */
 public final class TorchScript {
     /** The LoVT functional graphs. */
@@ -34,11 +35,6 @@ public final class TorchScript {
     private static CompilationUnit unit(String resource) {
         return UNITS.computeIfAbsent(resource, r -> {
             Natives.load();
-            // The graph executor's profiling optimisation switches a function to a re-optimised graph after its
-            // first calls, which changes results in the last float bits: a resumed run (new process) then drifts
-            // away from an uninterrupted one. Plain execution is deterministic and measured no slower for these
-            // graphs (benchmarks GraphsVsJava, optimize=false).
-            torch.setGraphExecutorOptimize(false);
             String source;
             try (InputStream in = TorchScript.class.getClassLoader().getResourceAsStream(r)) {
                 if (in == null) {
@@ -92,7 +88,20 @@ public final class TorchScript {
             values[i] = value(args[i]);
         }
         IValueVector in = new IValueVector(values);
-        IValue out = function(resource, name).apply(in);
+        Function f = function(resource, name);
+        // The graph executor's profiling optimisation switches a function to a re-optimised graph after its first
+        // calls, which changes results in the last float bits: a resumed run (new process) then drifts away from an
+        // uninterrupted one. Plain execution is deterministic and measured no slower for these graphs (benchmarks
+        // GraphsVsJava, optimize=false). The flag is libtorch's thread-local setting, so it is switched off for our
+        // calls only and restored: other TorchScript in the process keeps its own setting.
+        boolean optimize = torch.getGraphExecutorOptimize();
+        torch.setGraphExecutorOptimize(false);
+        IValue out;
+        try {
+            out = f.apply(in);
+        } finally {
+            torch.setGraphExecutorOptimize(optimize);
+        }
         if (out.isTensor()) {
             return new Tensor[] {out.toTensor()};
         }
