@@ -138,16 +138,13 @@ public final class Pretraining {
                     return all;
                 });
             }
-            for (PretrainingListener l : b.listeners) {
-                l.onStart(view);
-            }
             Pretrainer.Result result;
             try (LoaderBatchSource t = new LoaderBatchSource(trainLoader,
                     (long) trainLoader.batchesPerEpoch() * batch);
                  LoaderBatchSource v = new LoaderBatchSource(valLoader, data.validationSize())) {
                 Pretrainer trainer = new Pretrainer(experiment, assembled.model(), new ReportPacker(
                         assembled.tokenizer(), model.encoderB().maxLength()), t, v, run.path(), device, options);
-                Listeners.attach(trainer, b.listeners);
+                Listeners.attach(trainer, b.listeners, view);
                 result = trainer.fit();
             }
             Checkpoints ckpts = new Checkpoints(run.path().resolve("checkpoints"));

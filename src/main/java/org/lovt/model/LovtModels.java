@@ -45,7 +45,12 @@ public final class LovtModels {
             default -> throw new LovtException(file + ": not a model checkpoint (expected a LoVT .ckpt, this "
                     + "project's model.safetensors or a torch.save state dict)");
         };
-        org.lovt.torch.StateDict.LoadReport r = org.lovt.torch.StateDict.fromHost(sd).loadInto(model, false);
+        org.lovt.torch.StateDict.LoadReport r;
+        try {
+            r = org.lovt.torch.StateDict.fromHost(sd).loadInto(model, false);
+        } catch (LovtException e) {
+            throw new LovtException(file + ": does not fit the model: " + e.getMessage(), e);
+        }
         if (!r.missing().isEmpty()) {
             throw new LovtException(file + ": " + r.missing().size() + " model entries are missing, e.g. "
                     + r.missing().subList(0, Math.min(5, r.missing().size())));

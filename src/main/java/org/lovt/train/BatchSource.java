@@ -1,13 +1,14 @@
 package org.lovt.train;
 
-import org.lovt.data.PretrainingBatch;
 import java.util.Iterator;
 
 /**
  * Batches of one split, reproducible: the batches of an epoch depend only on the run seed, the epoch and the batch
  * index (order, augmentation), so a resumed run sees exactly the batches an uninterrupted one would.
+ *
+ * @param <B> the batch type
  */
-public interface BatchSource extends AutoCloseable {
+public interface BatchSource<B> extends AutoCloseable {
     /** Number of batches per epoch. */
     long batchesPerEpoch();
 
@@ -15,7 +16,7 @@ public interface BatchSource extends AutoCloseable {
     long samplesPerEpoch();
 
     /** The batches of {@code epoch} (0-based), starting at batch {@code start}. */
-    Iterator<PretrainingBatch> epoch(int epoch, long start);
+    Iterator<B> epoch(int epoch, long start);
 
     @Override
     default void close() {}

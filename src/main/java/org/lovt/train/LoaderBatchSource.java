@@ -6,7 +6,7 @@ import org.lovt.data.DataLoader;
 import org.lovt.data.PretrainingBatch;
 
 /** A {@link BatchSource} over the multi-threaded {@link DataLoader}. */
-public final class LoaderBatchSource implements BatchSource {
+public final class LoaderBatchSource implements BatchSource<PretrainingBatch> {
     private final DataLoader<?, PretrainingBatch> loader;
     private final long samples;
 

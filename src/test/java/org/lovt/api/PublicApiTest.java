@@ -73,6 +73,26 @@ class PublicApiTest {
         Path probe = data.validation().get(0).images().get(0);
         result = Pretraining.builder().overrides(TINY).data(data).runDir(shared.resolve("run")).maxEpochs(1)
                 .workers(1).ignoreUserConfig().log(new PrintStream(out, true))
+                .listener(new PretrainingListener() {
+                    @Override
+                    public void onStart(LovtEncoder model) {
+                        calls.add("start " + norm(model.embedScan(probe).projectedGlobal()));
+                    }
+
+                    @Override
+                    public void onBatch(int epoch, long batch, long batchesPerEpoch, long optimizerSteps,
+                                        double learningRate, Map<String, Double> metrics) {
+                        calls.add("batch " + epoch + " " + batch + "/" + batchesPerEpoch + " steps " + optimizerSteps
+                                + (Double.isFinite(metrics.get("total_loss")) && learningRate > 0 ? "" : " bad"));
+                    }
+
+                    @Override
+                    public void onEpoch(int epoch, Map<String, Double> validation, double monitored, boolean best) {
+                        calls.add("epoch " + epoch + (best ? " best" : "") + " "
+                                + (monitored == validation.get("total_loss")) + " " + validation.containsKey(
+                                "probe_norm"));
+                    }
+                })
                 .evaluator((model, epoch) -> {
                     calls.add("evaluate " + epoch);
                     return Map.of("probe_norm", (double) norm(model.embedScan(probe).projectedGlobal()));
@@ -91,7 +111,7 @@ class PublicApiTest {
 
     @Test
     void evaluatorsSeeTheModelAfterEachEpochAndAreLogged() throws Exception {
-        assertEquals(List.of("evaluate 0"), calls);
+        assertEquals(List.of("evaluate 0"), calls.stream().filter(c -> c.startsWith("evaluate")).toList());
         double logged = result.lastValidation().get("probe_norm");
         try (LovtEncoder api = LovtEncoder.fromRun(result.runDir())) {
             float now = norm(api.embedScan(data.validation().get(0).images().get(0)).projectedGlobal());
@@ -99,6 +119,14 @@ class PublicApiTest {
         }
         String csv = Files.readString(result.runDir().resolve("metrics.csv"));
         assertTrue(csv.contains(",val/probe_norm,"), csv);
+    }
+
+    @Test
+    void listenersFollowTheRunInOrder() throws Exception {
+        assertTrue(calls.get(0).startsWith("start "), calls.toString());
+        assertTrue(Float.parseFloat(calls.get(0).substring(6)) > 0, "onStart can embed with the initial model");
+        assertEquals(List.of("batch 0 1/2 steps 1", "batch 0 2/2 steps 2", "evaluate 0", "epoch 0 best true true"),
+                calls.subList(1, calls.size()), "batches, then the evaluator, then the epoch with its metrics");
     }
 
     @Test
@@ -278,5 +306,31 @@ class PublicApiTest {
         LovtEncoder closed = LovtEncoder.fromRun(result.runDir());
         closed.close();
         assertThrows(IllegalStateException.class, () -> closed.embedSentences(List.of("No effusion.")));
+    }
+
+    @Test
+    void aCheckpointOutsideARunLoadsWithItsExperimentVocabularyAndStatistics() {
+        Path weights = new org.lovt.train.Checkpoints(result.runDir().resolve("checkpoints"))
+                .resolve(org.lovt.train.Checkpoints.BEST).orElseThrow().resolve("model.safetensors");
+        Path image = data.validation().get(2).images().get(0);
+        try (LovtEncoder fromRun = LovtEncoder.fromRun(result.runDir());
+             LovtEncoder fromFile = LovtEncoder.fromOriginalCheckpoint(weights, "LoVT_100", TINY.subList(1,
+                     TINY.size()), result.runDir().resolve("vocab.txt"), data.pixelMean(), data.pixelStd())) {
+            assertArrayEquals(fromRun.embedScan(image).projectedGlobal(), fromFile.embedScan(image).projectedGlobal());
+            assertArrayEquals(fromRun.embedReport("No effusion. Heart size is normal.").projectedGlobal(),
+                    fromFile.embedReport("No effusion. Heart size is normal.").projectedGlobal());
+        }
+        // The wrong architecture for the weights fails naming the file.
+        var e = assertThrows(LovtException.class, () -> LovtEncoder.fromOriginalCheckpoint(weights, "LoVT_100",
+                wider(), result.runDir().resolve("vocab.txt"), 0.5, 0.25));
+        assertTrue(e.getMessage().contains(weights.toString()), e.getMessage());
+    }
+
+    /** The test's architecture with a stem twice as wide: the run's weights do not fit it. */
+    private static List<String> wider() {
+        List<String> o = new java.util.ArrayList<>(TINY.subList(1, TINY.size()));
+        o.replaceAll(x -> x.equals("++pretrain_model.encoder_a.backbone_args.stem_width=4")
+                ? "++pretrain_model.encoder_a.backbone_args.stem_width=8" : x);
+        return o;
     }
 }

@@ -17,7 +17,7 @@ class GradientGuardTest {
     void namesTheParametersWithNonFiniteGradientsWhileTheLossIsFinite() {
         try (Scope s = Scope.open()) {
             LinearImpl lin = new LinearImpl(3, 2);
-            GradientGuard guard = new GradientGuard(lin);
+            GradientGuard guard = new GradientGuard(lin, null);
             assertEquals(List.of(), guard.nonFinite(), "no gradient yet");
 
             lin.weight().pow(new org.bytedeco.pytorch.Scalar(2.0)).sum().add(lin.bias().sum()).backward();
@@ -45,7 +45,7 @@ class GradientGuardTest {
         try (Scope s = Scope.open()) {
             LinearImpl lin = new LinearImpl(3, 2);
             lin.weight().requires_grad_(false);
-            GradientGuard guard = new GradientGuard(lin);
+            GradientGuard guard = new GradientGuard(lin, null);
             lin.bias().sum().backward();
             assertEquals(List.of(), guard.nonFinite());
         }

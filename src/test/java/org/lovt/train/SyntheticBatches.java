@@ -12,7 +12,7 @@ import org.lovt.torch.DType;
 import org.lovt.torch.HostTensor;
 
 /** A deterministic batch source for trainer tests: batch content depends only on (seed, epoch, index). */
-final class SyntheticBatches implements BatchSource {
+final class SyntheticBatches implements BatchSource<PretrainingBatch> {
     static final List<String> SENTENCES = List.of("no effusion.", "heart size normal.", "small nodule right.",
             "small nodule left.", "no effusion left.", "heart size normal, no nodule.");
     private final long seed;

@@ -1,0 +1,172 @@
+package org.lovt.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.lovt.LovtException;
+import org.lovt.data.PretrainingBatch;
+import org.lovt.model.AttentionStatistics;
+import org.lovt.model.LocalRetrievalMetrics;
+import org.lovt.model.LovtModel;
+import org.lovt.text.ReportBatch;
+import org.lovt.text.ReportPacker;
+import org.lovt.torch.Scope;
+import org.lovt.torch.Seeds;
+import org.lovt.torch.Tensors;
+
+/**
+ * LoVT pre-training as a {@link TrainTask}: the model's forward pass and losses on a scan-report batch, and the
+ * validation the original logs (spec lovt-model §4.8): means over samples of every loss and metric, the local
+ * retrieval metrics, the attention statistics and the online probes' scores.
+ */
+final class PretrainTask implements TrainTask<PretrainingBatch> {
+    private final LovtModel model;
+    private final ReportPacker packer;
+    private final BatchSource<PretrainingBatch> validation;
+    private final Device device;
+    private final long seed;
+    private final OnlineProbes probes;
+
+    PretrainTask(LovtModel model, ReportPacker packer, BatchSource<PretrainingBatch> validation, Device device,
+                 long seed, OnlineProbes probes) {
+        this.model = model;
+        this.packer = packer;
+        this.validation = validation;
+        this.device = device;
+        this.seed = seed;
+        this.probes = probes;
+    }
+
+    @Override
+    public Module module() {
+        return model;
+    }
+
+    @Override
+    public int size(PretrainingBatch batch) {
+        return batch.size();
+    }
+
+    /** Forward, loss / accumulate, backward; libtorch's generator is re-seeded from (seed, batch counter) first. */
+    @Override
+    public Map<String, Double> trainStep(PretrainingBatch batch, long microStep, int accumulate) {
+        try (Scope s = Scope.open()) {
+            Seeds.manualSeed(seed * 1_000_003L + microStep);
+            LovtModel.Output out = forward(batch);
+            Map<String, Double> values = values(out);
+            if (Double.isFinite(values.get("total_loss"))) {
+                out.totalLoss().div(new Scalar((double) accumulate)).backward();
+            }
+            return values;
+        }
+    }
+
+    private LovtModel.Output forward(PretrainingBatch batch) {
+        Tensor scans = Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float);
+        ReportBatch reports = packer.pack(batch.sentences());
+        return model.forward(scans, toDevice(reports, device));
+    }
+
+    static ReportBatch toDevice(ReportBatch r, Device device) {
+        if (device.is_cpu()) {
+            return r;
+        }
+        return new ReportBatch(r.inputIds().to(device, torch.ScalarType.Long),
+                r.attentionMask().to(device, torch.ScalarType.Long),
+                r.specialTokensMask().to(device, torch.ScalarType.Long),
+                r.sentenceMask().to(device, torch.ScalarType.Bool),
+                r.sentenceTokenIndex().to(device, torch.ScalarType.Long),
+                r.sentenceTokenMask().to(device, torch.ScalarType.Bool), r.keptSentences());
+    }
+
+    private static Map<String, Double> values(LovtModel.Output out) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        v.put("total_loss", out.totalLoss().item_double());
+        out.losses().forEach((k, t) -> v.put(k + "_loss", t.item_double()));
+        out.metrics().forEach((k, t) -> v.put(k, t.item_double()));
+        return v;
+    }
+
+    @Override
+    public Map<String, Double> validate() {
+        model.eval();
+        Map<String, Double> sums = new LinkedHashMap<>();
+        long count = 0;
+        Map<String, LocalRetrievalMetrics> retrieval = new LinkedHashMap<>();
+        for (String k : new String[] {"a_l2att_", "a_att2l_", "b_l2att_", "b_att2l_"}) {
+            retrieval.put(k, new LocalRetrievalMetrics());
+        }
+        AttentionStatistics attention = new AttentionStatistics();
+        try (NoGradGuard g = new NoGradGuard()) {
+            var it = validation.epoch(0, 0);
+            try {
+                while (it.hasNext()) {
+                    count += validateBatch(it.next(), sums, retrieval, attention);
+                }
+            } finally {
+                if (it instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        throw new LovtException("cannot stop the data loader: " + e.getMessage(), e);
+                    }
+                }
+            }
+        } finally {
+            model.train(true);
+        }
+        if (count == 0) {
+            throw new LovtException("the validation split is empty");
+        }
+        Map<String, Double> mean = new LinkedHashMap<>();
+        long c = count;
+        sums.forEach((k, v) -> mean.put(k, v / c));
+        retrieval.forEach((prefix, r) -> mean.putAll(r.compute(prefix)));
+        mean.putAll(attention.compute());
+        probes.computeValidation(mean);
+        if (!retrieval.get("a_l2att_").compute("").isEmpty()) {
+            mean.put("a_avg_local_size", retrieval.get("a_l2att_").averageLocalSize());
+        }
+        if (!retrieval.get("b_l2att_").compute("").isEmpty()) {
+            mean.put("b_avg_local_size", retrieval.get("b_l2att_").averageLocalSize());
+        }
+        return mean;
+    }
+
+    /** One validation batch: adds its losses (weighted by size), retrieval metrics and probe scores. */
+    private int validateBatch(PretrainingBatch batch, Map<String, Double> sums,
+                              Map<String, LocalRetrievalMetrics> retrieval, AttentionStatistics attention) {
+        try (Scope s = Scope.open()) {
+            LovtModel.Output out = forward(batch);
+            values(out).forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
+            if (batch.chexpert() != null && !probes.isEmpty()) {
+                Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
+                probes.validationStep(out.a(), out.b(), labels);
+            }
+            if (out.attention() != null && out.attention().b2a() != null) {
+                Tensor zl = out.projA().zl();
+                Tensor att = out.attention().b2a();
+                retrieval.get("a_l2att_").update(zl, att, null, out.a().weights());
+                retrieval.get("a_att2l_").update(att, zl, null, out.a().weights());
+            }
+            if (out.attention() != null && out.attention().a2b() != null) {
+                Tensor zl = out.projB().zl();
+                Tensor att = out.attention().a2b();
+                retrieval.get("b_l2att_").update(zl, att, out.b().mask(), out.b().weights());
+                retrieval.get("b_att2l_").update(att, zl, out.b().mask(), out.b().weights());
+            }
+            if (out.attention() != null) {
+                attention.update(out.attention().b2a() != null ? out.attention().probsB2a() : null,
+                        out.attention().a2b() != null ? out.attention().probsA2b() : null, out.a().mask(),
+                        out.b().mask());
+            }
+            return batch.size();
+        }
+    }
+}
