@@ -24,6 +24,11 @@ public interface LrSchedule {
     /** Restores {@link #state()}. */
     default void restore(Map<String, Double> state) {}
 
+    /** A fixed learning rate. */
+    static LrSchedule constant(double lr) {
+        return stepsTaken -> lr;
+    }
+
     /**
      * The schedule of a config; {@code stepsPerEpoch} is the number of optimizer steps per epoch
      * ({@code ceil(floor(N_train / B) / accumulate)} as the original's {@code StepsPerEpochMixin}).

@@ -111,7 +111,14 @@ class PretrainerTest {
         Pretrainer.Result b1 = trainer(e, resumed, 1, quiet(2).withMaxOptimizerSteps(4)).fit();
         assertEquals(4, b1.state().optimizerSteps());
         assertTrue(new Checkpoints(resumed.resolve("checkpoints")).resolve(Checkpoints.LAST).isPresent());
-        Pretrainer.Result b2 = trainer(e, resumed, 999, quiet(2)).fit();
+        List<Long> resumedAt = new ArrayList<>();
+        Pretrainer.Result b2 = trainer(e, resumed, 999, quiet(2)).addListener(new TrainListener<Object>() {
+            @Override
+            public void onFitStart(Fit fit) {
+                resumedAt.add(fit.state().optimizerSteps());
+            }
+        }).fit();
+        assertEquals(List.of(4L), resumedAt, "listeners start from the restored state");
         assertEquals(6, b2.state().optimizerSteps());
         List<Double> resumedLosses = trainLosses(resumed);
         assertEquals(fullLosses.size(), resumedLosses.size());
