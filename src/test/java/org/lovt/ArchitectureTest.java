@@ -92,6 +92,21 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /**
+     * The demo is a script over the public API, as a user's program would be (plus Jackson, which writes its
+     * {@code results.json}); {@code lovt demo} only parses options and calls it.
+     */
+    @Test
+    void theDemoIsWiredThroughTheApiOnly() {
+        noClasses().that().resideInAPackage("org.lovt.demo..").should().dependOnClassesThat()
+                .resideOutsideOfPackages("org.lovt.api..", "org.lovt.demo..", "java..",
+                        "com.fasterxml.jackson.databind..")
+                .check(main);
+        noClasses().that().haveFullyQualifiedName("org.lovt.cli.DemoCommand").should().dependOnClassesThat()
+                .resideOutsideOfPackages("org.lovt.api..", "org.lovt.demo..", "org.lovt.cli..", "java..", "picocli..")
+                .check(main);
+    }
+
     /** Public signatures of the API use Java and API types only: a user never needs a bytedeco import. */
     @Test
     void apiSignaturesExposeNoNativeOrInternalTypes() throws Exception {

@@ -350,7 +350,8 @@ public final class LovtEncoder implements AutoCloseable {
         return out;
     }
 
-    private Tensor scans(List<ScanInput.Prepared> prepared) {
+    /** (B, 3, S, S) prepared scans on the model's device (for evaluators in this package). */
+    Tensor scans(List<ScanInput.Prepared> prepared) {
         int size = input.size();
         float[] all = new float[prepared.size() * 3 * size * size];
         for (int i = 0; i < prepared.size(); i++) {
@@ -360,7 +361,8 @@ public final class LovtEncoder implements AutoCloseable {
         return device.is_cpu() ? t : t.to(device, t.scalar_type());
     }
 
-    private ReportBatch toDevice(ReportBatch r) {
+    /** A packed report batch on the model's device (for evaluators in this package). */
+    ReportBatch toDevice(ReportBatch r) {
         if (device.is_cpu()) {
             return r;
         }
@@ -372,7 +374,8 @@ public final class LovtEncoder implements AutoCloseable {
                 r.sentenceTokenMask().to(device, r.sentenceTokenMask().scalar_type()), r.keptSentences());
     }
 
-    private void open() {
+    /** Fails when this encoder is closed (also for evaluators in this package). */
+    void open() {
         if (closed) {
             throw new IllegalStateException("this LovtEncoder (" + source + ") is closed");
         }

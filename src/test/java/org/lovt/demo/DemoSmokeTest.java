@@ -39,7 +39,7 @@ class DemoSmokeTest {
         assertTrue(r.zoneGroundingChance() > r.groundingChance(), "a lung zone is larger than a finding's box");
         // The breakdown by kind of finding splits the same sentences: counts add up and the rates average back.
         assertEquals(r.groundedSentences(), r.byFindingType().values().stream()
-                .mapToInt(Demo.TypeGrounding::sentences).sum());
+                .mapToInt(org.lovt.api.PointingGameResult.ByKind::sentences).sum());
         assertEquals(r.groundingAfter(), r.byFindingType().values().stream()
                 .mapToDouble(t -> t.hits() * t.sentences()).sum() / r.groundedSentences(), 1e-9);
         assertEquals(r.zoneGroundingAfter(), r.byFindingType().values().stream()
