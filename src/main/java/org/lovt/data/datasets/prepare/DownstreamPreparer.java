@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
 
 /**
  * The steps every downstream preparation shares: read the annotations, split (from split files or at random),

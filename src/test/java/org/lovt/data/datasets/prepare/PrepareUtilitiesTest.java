@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
 
 /** Hand-checkable numbers and Python/numpy/skimage reference values for the shared preparation pieces. */
 class PrepareUtilitiesTest {
