@@ -223,16 +223,4 @@ class PrepareUtilitiesTest {
         DecodedImage bgr = new DecodedImage(2, 1, 3, new byte[] {(byte) 175, (byte) 175, (byte) 177, 0, 0, (byte) 255});
         assertArrayEquals(new byte[] {(byte) 176, 76}, bgr.toPilLuminance().pixels());
     }
-
-    @Test
-    void progressLineText() {
-        assertEquals("rsna: 1,234/26,684 images (4.6%), 85.3 images/s, ETA 0:04:58",
-                ProgressLine.text("rsna", 1234, 26684, 1234 / 85.3));
-        java.io.StringWriter w = new java.io.StringWriter();
-        ProgressLine p = new ProgressLine("x", 2, new java.io.PrintWriter(w), false, 0);
-        p.step();
-        p.step();
-        p.finish();
-        assertTrue(w.toString().contains("x: 2/2 images (100.0%)"), w.toString());
-    }
 }
