@@ -9,4 +9,5 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*" \
   org.lovt.bench.PeakFractions "$@"
 # The native-graph comparison: java -cp ... org.openjdk.jmh.Main GraphsVsJava
+# Synthetic image generation (images/s, one thread): java -cp ... org.openjdk.jmh.Main SyntheticGeneration
 # Loader throughput (plain main, no JMH): java -cp ... org.lovt.bench.LoaderThroughput [sample files dir] [seconds]

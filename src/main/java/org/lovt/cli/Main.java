@@ -24,12 +24,6 @@ public final class Main implements Runnable {
     /** Exit code for bad input: unreadable files, invalid configs, wrong arguments. */
     public static final int EXIT_BAD_INPUT = 2;
 
-    static {
-        // DJL's tokenizers call home when the first tokenizer is built unless told not to (libtorch-java.md §6).
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("OPT_OUT_TRACKING", "true");
-    }
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

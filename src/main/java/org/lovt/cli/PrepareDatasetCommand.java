@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 
 import org.lovt.data.datasets.prepare.DatasetPreparer;
 import org.lovt.data.datasets.prepare.PrepareOptions;
+import org.lovt.util.ProgressLine;
 import picocli.CommandLine;
 
 /**
@@ -66,7 +67,7 @@ abstract class PrepareDatasetCommand implements Callable<Integer> {
                 .withFractions(valFraction, testFraction)
                 .withOverwrite(overwrite)
                 .withFixQuirks(fixQuirks())
-                .withLog(spec.commandLine().getErr(), System.console() != null);
+                .withLog(spec.commandLine().getErr(), ProgressLine.isTerminal());
         if (splitsFrom != null) {
             o = o.withSplitsFrom(splitsFrom);
         }

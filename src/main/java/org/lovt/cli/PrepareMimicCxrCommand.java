@@ -2,15 +2,18 @@ package org.lovt.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.lovt.config.UserConfig;
 import org.lovt.data.datasets.mimic.MimicCxrPreparer;
 import org.lovt.data.datasets.mimic.PrepareSummary;
-import picocli.CommandLine;
+import org.lovt.util.ProgressLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code lovt prepare mimic-cxr SRC_DIR}: LoVT's pre-training dataset from MIMIC-CXR-JPG 2.0.0 and the MIMIC-CXR
@@ -60,7 +63,7 @@ public final class PrepareMimicCxrCommand implements Callable<Integer> {
         stderr.println("lovt: preparing MIMIC-CXR from " + source + " into " + target);
         stderr.flush();
         MimicCxrPreparer.Options o = MimicCxrPreparer.Options.of(source, target).withReports(reports)
-                .withSplitsFrom(splitsFrom).withProgress(new ProgressLine(stderr));
+                .withSplitsFrom(splitsFrom).withProgress(new SplitProgress(stderr));
         if (threads != null) {
             o = o.withThreads(threads);
         }
@@ -76,33 +79,33 @@ public final class PrepareMimicCxrCommand implements Callable<Integer> {
     }
 
     /**
-     * On a terminal, one self-overwriting line per split, at most four updates a second; otherwise (a log file)
-     * a plain line every 30 seconds and at the end of each split.
+     * One {@link ProgressLine} per split, e.g. {@code train: 1,200/4,000 studies (30.0%), 8.0 studies/s, ETA
+     * 0:05:50, 1,180 kept}: redrawn in place on a terminal, otherwise a line every 30 seconds; always a last line at
+     * the end of each split.
      */
-    private static final class ProgressLine implements MimicCxrPreparer.ProgressListener {
+    private static final class SplitProgress implements MimicCxrPreparer.ProgressListener {
         private final PrintWriter err;
-        private final boolean terminal = System.console() != null;
-        private final long start = System.nanoTime();
-        private long last = System.nanoTime();
+        private final boolean terminal = ProgressLine.isTerminal();
+        private String split;
+        private ProgressLine line;
 
-        ProgressLine(PrintWriter err) {
+        SplitProgress(PrintWriter err) {
             this.err = err;
         }
 
         @Override
         public void progress(String split, int done, int total, int kept) {
-            long now = System.nanoTime();
-            boolean end = done == total;
-            if (!end && now - last < (terminal ? 250_000_000L : 30_000_000_000L)) {
-                return;
+            if (!split.equals(this.split)) {
+                this.split = split;
+                line = new ProgressLine(split, total, "studies", err, terminal,
+                        terminal ? ProgressLine.TERMINAL_INTERVAL : Duration.ofSeconds(30));
             }
-            last = now;
-            err.printf("%s%-10s %7d/%d studies, %d kept, %.0f s", terminal ? "\r" : "", split, done, total, kept,
-                    (now - start) / 1e9);
-            if (end || !terminal) {
-                err.println();
+            String details = String.format(Locale.ROOT, "%,d kept", kept);
+            if (done == total) {
+                line.finish(done, details);
+            } else {
+                line.update(done, details);
             }
-            err.flush();
         }
     }
 }

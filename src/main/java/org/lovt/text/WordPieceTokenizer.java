@@ -28,15 +28,12 @@ import org.lovt.LovtException;
  * {@code [CLS] A [SEP]} / {@code [CLS] A [SEP] B [SEP]} templates. LoVT used exactly this for Bio_ClinicalBERT:
  * the vocabulary is cased but the text is lower-cased (spec lovt-model §2.2), which is reproduced by default.
  *
- * <p>DJL would otherwise contact the network when the first tokenizer is built (telemetry, EC2 metadata); the
- * offline and opt-out properties are set before that, and only local files are ever passed to it.
+ * <p>DJL would otherwise contact the network when the first tokenizer is built (telemetry, EC2 metadata): its offline
+ * and opt-out properties are set right before each tokenizer is built, where the user left them unset, and a
+ * tokenizer is refused when offline mode was switched off ({@link DjlOffline}). Only local files are ever passed to
+ * DJL.
  */
 public final class WordPieceTokenizer implements AutoCloseable {
-    static {
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("OPT_OUT_TRACKING", "true");
-    }
-
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> vocab;
     private final int clsId;
@@ -114,6 +111,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
             }
         }
         byte[] json = tokenizerJson(vocab, lowercase);
+        DjlOffline.require();
         try (InputStream in = new ByteArrayInputStream(json)) {
             return new WordPieceTokenizer(HuggingFaceTokenizer.newInstance(in, options()), vocab);
         } catch (IOException | RuntimeException e) {
@@ -123,6 +121,7 @@ public final class WordPieceTokenizer implements AutoCloseable {
 
     /** A tokenizer from a Hugging Face {@code tokenizer.json} (its model must be WordPiece). */
     public static WordPieceTokenizer fromTokenizerJson(Path json) {
+        DjlOffline.require();
         Map<String, Integer> vocab = new LinkedHashMap<>();
         try {
             var root = new ObjectMapper().readTree(json.toFile());
@@ -131,8 +130,9 @@ public final class WordPieceTokenizer implements AutoCloseable {
                 throw new LovtException(json + ": not a WordPiece tokenizer.json");
             }
             v.fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
-            return new WordPieceTokenizer(HuggingFaceTokenizer.newInstance(Files.newInputStream(json), options()),
-                    vocab);
+            try (InputStream in = Files.newInputStream(json)) {
+                return new WordPieceTokenizer(HuggingFaceTokenizer.newInstance(in, options()), vocab);
+            }
         } catch (IOException e) {
             throw new LovtException(json + ": cannot read tokenizer: " + e.getMessage());
         } catch (LovtException e) {

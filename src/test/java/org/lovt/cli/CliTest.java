@@ -107,6 +107,20 @@ class CliTest {
     }
 
     @Test
+    void prepareMimicCxrPrintsOneFinalProgressLinePerSplit() {
+        Path out = tmp.resolve("prepared");
+        Run r = run("prepare", "mimic-cxr", TestData.require("data/mimic-cxr-sample").toString(), "--out",
+                out.toString(), "--threads", "2");
+        assertEquals(0, r.code(), r.out() + r.err());
+        // Not a terminal here: plain lines, and the last one of each split always.
+        for (String split : new String[] {"train", "validation", "test"}) {
+            assertTrue(r.err().lines().anyMatch(l -> l.startsWith(split + ": ") && l.contains(" studies (100.0%), ")
+                    && l.contains(" studies/s, ETA 0:00:00, ") && l.endsWith(" kept")), r.err());
+        }
+        assertTrue(r.err().indexOf('\r') < 0, r.err());
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, run("no-such-command").code());
         assertEquals(2, run("inspect").code());

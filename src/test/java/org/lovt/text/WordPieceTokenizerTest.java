@@ -108,7 +108,5 @@ class WordPieceTokenizerTest {
         assertTrue(e.getMessage().contains("appears twice"), e.getMessage());
         e = assertThrows(LovtException.class, () -> WordPieceTokenizer.fromModelDir(dir.resolve("none"), true));
         assertTrue(e.getMessage().contains("neither vocab.txt nor tokenizer.json"), e.getMessage());
-        assertEquals("true", System.getProperty("ai.djl.offline"));
-        assertEquals("true", System.getProperty("OPT_OUT_TRACKING"));
     }
 }

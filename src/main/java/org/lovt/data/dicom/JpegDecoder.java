@@ -5,12 +5,11 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 
 import java.util.List;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
+import org.lovt.LovtException;
+import org.lovt.data.image.OpenCvCodec;
 
 /**
- * 8-bit lossy JPEG frames decoded by OpenCV's {@code imdecode} (libjpeg-turbo, islow IDCT, fancy upsampling, like
+ * 8-bit lossy JPEG frames decoded by OpenCV's {@code imdecode} ({@link OpenCvCodec}; libjpeg-turbo, islow IDCT, fancy upsampling, like
  * the Pillow build that produced the reference arrays).
  *
  * <p>Colour follows pydicom 2.3.1's Pillow handler: the three decoded components are returned as stored (YCbCr
@@ -54,38 +53,38 @@ final class JpegDecoder {
     }
 
     private static void decodeInto(byte[] jpeg, int rows, int cols, int samples, byte[] out, int offset, String what) {
-        Mat decoded;
-        try (BytePointer bytes = new BytePointer(jpeg); Mat buf = new Mat(bytes)) {
-            decoded = opencv_imgcodecs.imdecode(buf, IMREAD_UNCHANGED);
-        } catch (RuntimeException e) {
-            throw new DicomException(what + ": OpenCV cannot decode it: " + e.getMessage(), e);
-        } catch (LinkageError e) {
-            throw new DicomException(what + ": OpenCV's native libraries are unavailable: " + e, e);
-        }
-        try (Mat img = decoded) {
-            if (img == null || img.empty()) {
-                throw new DicomException(what + ": OpenCV could not decode the JPEG data (corrupt or unsupported)");
-            }
-            if (img.rows() != rows || img.cols() != cols || img.channels() != samples || img.depth() != CV_8U) {
-                throw new DicomException(what + ": OpenCV decoded " + img.cols() + " x " + img.rows() + " x "
-                        + img.channels() + " (depth " + img.depth() + "), expected " + cols + " x " + rows + " x "
-                        + samples + " 8-bit");
-            }
-            int rowBytes = cols * samples;
-            byte[] row = new byte[rowBytes];
-            for (int r = 0; r < rows; r++) {
-                img.ptr(r).get(row, 0, rowBytes);
-                int o = offset + r * rowBytes;
-                if (samples == 3) {
-                    for (int i = 0; i < rowBytes; i += 3) { // BGR -> component order
-                        out[o + i] = row[i + 2];
-                        out[o + i + 1] = row[i + 1];
-                        out[o + i + 2] = row[i];
-                    }
-                } else {
-                    System.arraycopy(row, 0, out, o, rowBytes);
+        Boolean done;
+        try {
+            done = OpenCvCodec.decode(jpeg, IMREAD_UNCHANGED, what, img -> {
+                if (img.rows() != rows || img.cols() != cols || img.channels() != samples || img.depth() != CV_8U) {
+                    throw new DicomException(what + ": OpenCV decoded " + img.cols() + " x " + img.rows() + " x "
+                            + img.channels() + " (depth " + img.depth() + "), expected " + cols + " x " + rows + " x "
+                            + samples + " 8-bit");
                 }
-            }
+                int rowBytes = cols * samples;
+                byte[] row = new byte[rowBytes];
+                for (int r = 0; r < rows; r++) {
+                    img.ptr(r).get(row, 0, rowBytes);
+                    int o = offset + r * rowBytes;
+                    if (samples == 3) {
+                        for (int i = 0; i < rowBytes; i += 3) { // BGR -> component order
+                            out[o + i] = row[i + 2];
+                            out[o + i + 1] = row[i + 1];
+                            out[o + i + 2] = row[i];
+                        }
+                    } else {
+                        System.arraycopy(row, 0, out, o, rowBytes);
+                    }
+                }
+                return Boolean.TRUE;
+            });
+        } catch (DicomException e) {
+            throw e;
+        } catch (LovtException e) {
+            throw new DicomException(e.getMessage(), e.getCause() != null ? e.getCause() : e);
+        }
+        if (done == null) {
+            throw new DicomException(what + ": OpenCV could not decode the JPEG data (corrupt or unsupported)");
         }
     }
 }

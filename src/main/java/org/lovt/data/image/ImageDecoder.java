@@ -8,14 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.lovt.LovtException;
 
 /**
- * Decodes image files (JPEG, PNG, …) to 8-bit grayscale with OpenCV's {@code imdecode}. All native objects are
- * closed before returning; the result lives in Java memory.
+ * Decodes image files (JPEG, PNG, …) to 8-bit grayscale with OpenCV's {@code imdecode} ({@link OpenCvCodec}, which
+ * releases every native object before returning); the result lives in Java memory.
  *
  * <p>Differences from the original's {@code PIL.Image.open(path)} (mode {@code L} for MIMIC-CXR-JPG):
  * <ul>
@@ -74,31 +71,12 @@ public final class ImageDecoder {
 
     /** OpenCV's decode, or null when OpenCV returns no image. */
     private static GrayImage decodeOrNull(byte[] encoded, String what) {
-        Mat decoded;
-        try (BytePointer buf = new BytePointer(encoded); Mat raw = new Mat(1, encoded.length, CV_8U, buf)) {
-            decoded = opencv_imgcodecs.imdecode(raw, IMREAD_GRAYSCALE | IMREAD_IGNORE_ORIENTATION);
-        } catch (RuntimeException e) {
-            throw new LovtException("cannot decode image " + what + ": " + e.getMessage(), e);
-        }
-        try (Mat img = decoded) {
-            if (img == null || img.empty()) {
-                return null;
-            }
+        return OpenCvCodec.decode(encoded, IMREAD_GRAYSCALE | IMREAD_IGNORE_ORIENTATION, what, img -> {
             if (img.depth() != CV_8U || img.channels() != 1) {
                 throw new LovtException("cannot decode image " + what + ": OpenCV returned depth " + img.depth()
                         + " with " + img.channels() + " channels instead of 8-bit gray");
             }
-            int w = img.cols();
-            int h = img.rows();
-            byte[] px = new byte[Math.multiplyExact(w, h)];
-            if (img.isContinuous()) {
-                img.data().get(px);
-            } else {
-                for (int y = 0; y < h; y++) {
-                    img.ptr(y).get(px, y * w, w);
-                }
-            }
-            return new GrayImage(w, h, px);
-        }
+            return new GrayImage(img.cols(), img.rows(), OpenCvCodec.bytes(img));
+        });
     }
 }

@@ -8,6 +8,7 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.javacpp.BytePointer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.lovt.TestData;
 
@@ -15,7 +16,12 @@ import org.lovt.TestData;
  * Measures how far OpenCV's resizes are from Pillow's anti-aliased bilinear (our bit-exact {@link PilResize}) on a
  * real radiograph, the numbers quoted in {@link PilResize}'s javadoc. OpenCV {@code INTER_AREA} is the closest
  * OpenCV mode; plain bilinear aliases.
+ *
+ * <p>A measurement of OpenCV, not a check of this library (PilResize's own exactness is {@code PilGoldenTest}'s),
+ * so it is tagged {@code measurement} and left out of the default run:
+ * {@code mvn test -Dtest=ResizeComparisonTest -Dlovt.excludedTags=} prints the numbers.
  */
+@Tag("measurement")
 class ResizeComparisonTest {
     private static final String FILE =
             "data/mimic-cxr-sample/files/p10/p10115360/s54449757/7c0891ae-80e73f4f-797205dd-06cb2799-68caf51c.jpg";

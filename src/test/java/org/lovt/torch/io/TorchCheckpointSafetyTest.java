@@ -414,11 +414,6 @@ class TorchCheckpointSafetyTest {
     // ---------------------------------------------------------------- robustness
 
     /**
-     * Every truncation and many random corruptions of a valid checkpoint, zip and legacy, end in a
-     * {@link LovtException} (or, for corruptions that keep the file consistent, a successful read), never in
-     * another exception or error.
-     */
-    /**
      * Rejections the seeded mutations must reach (measured: 1124 of 1400 file mutations without CRC checks and 1339
      * of 1500 pickle mutations; the rest keep the file consistent and read successfully). The floors are about 90 %
      * of that: a test that accepted every mutation as readable would otherwise pass.
@@ -426,6 +421,11 @@ class TorchCheckpointSafetyTest {
     static final int MIN_FILE_MUTATIONS_REJECTED = 1000;
     static final int MIN_PICKLE_MUTATIONS_REJECTED = 1200;
 
+    /**
+     * Every truncation and many random corruptions of a valid checkpoint, zip and legacy, end in a
+     * {@link LovtException} (or, for corruptions that keep the file consistent, a successful read), never in
+     * another exception or error.
+     */
     @Test
     void truncationsAndCorruptionsNeverEscapeAsOtherExceptions() throws Exception {
         Storage s = storage("0", DType.F32, 12, 8);

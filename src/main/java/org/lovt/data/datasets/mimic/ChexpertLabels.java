@@ -21,6 +21,12 @@ public final class ChexpertLabels {
             "Enlarged Cardiomediastinum", "Fracture", "Lung Lesion", "Lung Opacity", "Pleural Effusion", "Pneumonia",
             "Pneumothorax", "Pleural Other", "Support Devices", "No Finding");
 
+    /**
+     * The same 14 labels in the column order of {@code mimic-cxr-2.0.0-chexpert.csv}, which is alphabetical (the
+     * reader finds columns by name; the synthetic MIMIC export writes them in this order).
+     */
+    public static final List<String> CSV_COLUMNS = ALL.stream().sorted().toList();
+
     /** The 5 binary labels, in the order used everywhere ({@code chexpert_labels()}). */
     public static final List<String> BINARY = ScanReportSample.CHEXPERT_LABELS;
 

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.lovt.util.Csv;
 
 /**
  * The small files of a prepared dataset besides the per-split samples: {@code dataset_statistics.json},
@@ -95,21 +96,13 @@ final class DatasetFiles {
     }
 
     private static String issuesCsv(PrepareSummary summary) {
-        StringBuilder b = new StringBuilder("split,outcome,reason,subject_id,study_id,dicom_id,file,detail\n");
+        StringBuilder b = new StringBuilder(Csv.line("split", "outcome", "reason", "subject_id", "study_id",
+                "dicom_id", "file", "detail")).append(Csv.LF);
         for (Issue i : summary.issues()) {
-            b.append(csv(i.split())).append(',').append(csv(i.reason().outcome().text())).append(',')
-                    .append(csv(i.reason().text())).append(',').append(csv(i.subjectId())).append(',')
-                    .append(csv(i.studyId())).append(',').append(csv(i.dicomId())).append(',').append(csv(i.file()))
-                    .append(',').append(csv(i.detail())).append('\n');
+            b.append(Csv.line(i.split(), i.reason().outcome().text(), i.reason().text(), i.subjectId(), i.studyId(),
+                    i.dicomId(), i.file(), i.detail())).append(Csv.LF);
         }
         return b.toString();
-    }
-
-    static String csv(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static String preparation(PrepareSummary summary, MimicSource src, MimicCxrPreparer.Options o,

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.lovt.LovtException;
+import org.lovt.data.image.OpenCvCodec;
 
 /**
  * Decodes one MIMIC-CXR-JPG image with OpenCV (libjpeg-turbo, as Pillow) and measures what the prepared dataset
@@ -58,51 +60,41 @@ final class JpegInspector {
         }
         boolean jpeg = bytes.length > 1 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8;
         boolean truncated = jpeg && !endsWithEoi(bytes);
-        org.bytedeco.opencv.opencv_core.Mat decoded;
+        String what = file.toString();
+        Result r;
         try {
-            decoded = decode(bytes);
-            if (truncated && (decoded == null || decoded.empty())) {
+            r = OpenCvCodec.decode(bytes, IMREAD_UNCHANGED, what, img -> measure(img, truncated));
+            if (r == null && truncated) {
                 // OpenCV's in-memory JPEG source fails at the end of the data, where libjpeg's own sources insert
                 // an end-of-image marker and decode what there is; do the same.
-                if (decoded != null) {
-                    decoded.close();
-                }
                 byte[] closed = Arrays.copyOf(bytes, bytes.length + 2);
                 closed[bytes.length] = (byte) 0xFF;
                 closed[bytes.length + 1] = (byte) 0xD9;
-                decoded = decode(closed);
+                r = OpenCvCodec.decode(closed, IMREAD_UNCHANGED, what, img -> measure(img, truncated));
             }
-        } catch (RuntimeException e) {
-            return new Failed("OpenCV cannot decode it: " + e.getMessage());
+        } catch (LovtException e) {
+            return new Failed("OpenCV cannot decode it: " + (e.getCause() != null ? e.getCause().getMessage()
+                    : e.getMessage()));
         }
-        try (org.bytedeco.opencv.opencv_core.Mat img = decoded) {
-            if (img == null || img.empty()) {
-                return new Failed("not a decodable image (corrupt or not a JPEG)");
-            }
-            if (img.depth() != CV_8U) {
-                return new Failed("not an 8-bit image (OpenCV depth " + img.depth() + ")");
-            }
-            int rows = img.rows();
-            // Native sums: exact for 8-bit data (OpenCV accumulates integer blocks into doubles far below 2^53),
-            // and a fifth of the time of a Java loop over the pixels.
-            long sum = 0;
-            try (org.bytedeco.opencv.opencv_core.Scalar sums = opencv_core.sumElems(img)) {
-                for (int c = 0; c < img.channels(); c++) {
-                    sum += (long) sums.get(c);
-                }
-            }
-            long sumSq = (long) img.dot(img);
-            PixelStats.MeanVar stats = PixelStats.ofUint8Sums((long) rows * img.cols() * img.channels(), sum, sumSq);
-            return new Ok(img.cols(), rows, stats, truncated);
-        }
+        return r != null ? r : new Failed("not a decodable image (corrupt or not a JPEG)");
     }
 
-    private static org.bytedeco.opencv.opencv_core.Mat decode(byte[] bytes) {
-        try (BytePointer data = new BytePointer(bytes);
-             org.bytedeco.opencv.opencv_core.Mat buf = new org.bytedeco.opencv.opencv_core.Mat(1, bytes.length, CV_8U,
-                     data)) {
-            return opencv_imgcodecs.imdecode(buf, IMREAD_UNCHANGED);
+    private static Result measure(Mat img, boolean truncated) {
+        if (img.depth() != CV_8U) {
+            return new Failed("not an 8-bit image (OpenCV depth " + img.depth() + ")");
         }
+        int rows = img.rows();
+        // Native sums: exact for 8-bit data (OpenCV accumulates integer blocks into doubles far below 2^53),
+        // and a fifth of the time of a Java loop over the pixels.
+        long sum = 0;
+        try (Scalar sums = opencv_core.sumElems(img)) {
+            for (int c = 0; c < img.channels(); c++) {
+                sum += (long) sums.get(c);
+            }
+        }
+        long sumSq = (long) img.dot(img);
+        PixelStats.MeanVar stats = PixelStats.ofUint8Sums((long) rows * img.cols() * img.channels(), sum, sumSq);
+        return new Ok(img.cols(), rows, stats, truncated);
     }
 
     /** Whether the last bytes (ignoring zero padding) are the JPEG EOI marker FF D9. */

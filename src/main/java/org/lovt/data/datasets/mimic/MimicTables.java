@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.lovt.util.Csv;
+
 /**
  * The three MIMIC-CXR-JPG CSVs, read and joined as the original does ({@code _generate_examples} steps 1 and 9):
  * split rows left-joined with the metadata on (subject, study, dicom), CheXpert rows by (subject, study). Malformed
@@ -56,7 +58,7 @@ final class MimicTables {
         Map<ImageKey, Meta> meta = new HashMap<>();
         List<String> cols = List.of("dicom_id", "subject_id", "study_id", "ViewPosition",
                 "ViewCodeSequence_CodeMeaning", "StudyDate");
-        CsvFile.read(file, cols, visitor(file, r -> {
+        Csv.forEachRow(file, cols, visitor(file, r -> {
             Long subject = parseId(r.get(1));
             Long study = parseId(r.get(2));
             String dicom = r.get(0).strip();
@@ -75,7 +77,7 @@ final class MimicTables {
 
     private void readSplit(Path file, Map<ImageKey, Meta> meta) {
         Set<ImageKey> seen = new HashSet<>();
-        CsvFile.read(file, List.of("dicom_id", "study_id", "subject_id", "split"), visitor(file, r -> {
+        Csv.forEachRow(file, List.of("dicom_id", "study_id", "subject_id", "split"), visitor(file, r -> {
             Long subject = parseId(r.get(2));
             Long study = parseId(r.get(1));
             String dicom = r.get(0).strip();
@@ -110,7 +112,7 @@ final class MimicTables {
     private void readChexpert(Path file) {
         List<String> cols = new ArrayList<>(List.of("subject_id", "study_id"));
         cols.addAll(ChexpertLabels.ALL);
-        CsvFile.read(file, cols, visitor(file, r -> {
+        Csv.forEachRow(file, cols, visitor(file, r -> {
             Long subject = parseId(r.get(0));
             Long study = parseId(r.get(1));
             if (subject == null || study == null) {
@@ -137,16 +139,16 @@ final class MimicTables {
         }));
     }
 
-    private CsvFile.Visitor visitor(Path file, java.util.function.Consumer<CsvFile.Row> rows) {
-        return new CsvFile.Visitor() {
+    private Csv.Visitor visitor(Path file, java.util.function.Consumer<Csv.Row> rows) {
+        return new Csv.Visitor() {
             @Override
-            public void row(CsvFile.Row row) {
+            public void row(Csv.Row row) {
                 rows.accept(row);
             }
 
             @Override
-            public void malformed(CsvFile.Malformed row) {
-                rowIssue(file, row.line(), row.reason());
+            public void malformed(int line, String reason) {
+                rowIssue(file, line, reason);
             }
         };
     }

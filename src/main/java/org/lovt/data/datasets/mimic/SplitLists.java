@@ -15,6 +15,7 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
 
 /**
  * The study lists of an earlier preparation, given with {@code --splits-from DIR}, so that a new preparation
@@ -113,15 +114,15 @@ final class SplitLists {
     private static List<Long> fromCsv(Path file) {
         Set<Long> ids = new LinkedHashSet<>();
         List<String> bad = new ArrayList<>();
-        CsvFile.read(file, List.of("study_id"), new CsvFile.Visitor() {
+        Csv.forEachRow(file, List.of("study_id"), new Csv.Visitor() {
             @Override
-            public void row(CsvFile.Row row) {
+            public void row(Csv.Row row) {
                 ids.add(studyId(row.get(0), file, row.line()));
             }
 
             @Override
-            public void malformed(CsvFile.Malformed row) {
-                bad.add(file + ":" + row.line() + ": " + row.reason());
+            public void malformed(int line, String reason) {
+                bad.add(file + ":" + line + ": " + reason);
             }
         });
         if (!bad.isEmpty()) {

@@ -1,11 +1,7 @@
 package org.lovt.data.datasets.mimic;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +10,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import org.lovt.util.Csv;
 
 /**
  * Writes one split of the prepared dataset, study by study: {@code samples.jsonl} (one study per line, spec
@@ -23,7 +20,7 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 final class SplitWriter implements AutoCloseable {
     private final OutputStream jsonOut;
     private final JsonGenerator json;
-    private final Writer imageList;
+    private final Csv.Writer imageList;
     private final List<Float> studyMeans = new ArrayList<>();
     private final List<Float> studyVars = new ArrayList<>();
     private final long[] positives = new long[ChexpertLabels.BINARY.size()];
@@ -35,22 +32,21 @@ final class SplitWriter implements AutoCloseable {
         jsonOut = Files.newOutputStream(dir.resolve(MimicCxrDataset.SAMPLES_FILE));
         json = new JsonFactory().createGenerator(new java.io.BufferedOutputStream(jsonOut, 1 << 20));
         json.setPrettyPrinter(new MinimalPrettyPrinter("\n"));
-        imageList = new BufferedWriter(new OutputStreamWriter(
-                Files.newOutputStream(dir.resolve(MimicCxrDataset.IMAGE_LIST_FILE)), StandardCharsets.UTF_8), 1 << 16);
         // csv.DictWriter's default line terminator.
-        imageList.write("patient_id,study_id,dicom_id,img_file," + String.join(",", ChexpertLabels.BINARY) + "\r\n");
+        imageList = Csv.Writer.create(dir.resolve(MimicCxrDataset.IMAGE_LIST_FILE), Csv.CRLF);
+        List<String> header = new ArrayList<>(List.of("patient_id", "study_id", "dicom_id", "img_file"));
+        header.addAll(ChexpertLabels.BINARY);
+        imageList.row(header);
     }
 
     void write(PreparedStudy s) throws IOException {
         s.writeJson(json);
         for (PreparedStudy.View v : s.views()) {
-            StringBuilder row = new StringBuilder();
-            row.append(s.patientId()).append(',').append(s.studyId()).append(',').append(v.dicomId()).append(',')
-                    .append(s.imageFile(v));
+            List<String> row = new ArrayList<>(List.of(s.patientId(), s.studyId(), v.dicomId(), s.imageFile(v)));
             for (int label : s.chexpertBinary()) {
-                row.append(',').append(label);
+                row.add(Integer.toString(label));
             }
-            imageList.write(row.append("\r\n").toString());
+            imageList.row(row);
         }
         studyMeans.add(s.scanPixelMean());
         studyVars.add(s.scanPixelVar());
@@ -96,7 +92,7 @@ final class SplitWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (Writer il = imageList) {
+        try (Csv.Writer il = imageList) {
             if (studies > 0) {
                 json.writeRaw('\n');
             }

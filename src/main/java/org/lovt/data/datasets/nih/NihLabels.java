@@ -12,10 +12,10 @@ import java.util.Set;
 
 import org.lovt.LovtException;
 import org.lovt.data.datasets.prepare.Box;
-import org.lovt.data.datasets.prepare.Csv;
 import org.lovt.data.datasets.prepare.NumpyRandom;
 import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Sources;
+import org.lovt.util.Csv;
 
 /** The NIH annotation files as the original's {@code parse_labels} and {@code find_no_finding_samples} read them. */
 final class NihLabels {

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
+import org.lovt.util.ProgressLine;
 
 /**
  * The steps every downstream preparation shares: read the annotations, split (from split files or at random),
@@ -85,8 +87,9 @@ public abstract class DownstreamPreparer<S> implements DatasetPreparer {
         try (StagingDir out = StagingDir.begin(options.out(), options.overwrite())) {
             createFolders(out);
             List<S> all = splits.all();
-            ProgressLine progress = new ProgressLine(name(), all.size(), options.log(), options.progressInPlace(),
-                    options.progressInPlace() ? 500_000_000L : 10_000_000_000L);
+            ProgressLine progress = new ProgressLine(name(), all.size(), "images", options.log(),
+                    options.progressInPlace(), options.progressInPlace() ? ProgressLine.TERMINAL_INTERVAL
+                    : ProgressLine.LOG_INTERVAL);
             long t0 = System.nanoTime();
             List<Processed> results = SampleRunner.run(all, this::id, s -> sourceFile(src, s), options.threads(),
                     progress, report, s -> process(src, s, out.dir(), options, report));

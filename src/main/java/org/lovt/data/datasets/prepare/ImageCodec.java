@@ -1,24 +1,18 @@
 package org.lovt.data.datasets.prepare;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.opencv.global.opencv_imgcodecs;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.lovt.LovtException;
+import org.lovt.data.image.OpenCvCodec;
 
 /**
- * PNG and JPEG through OpenCV (libpng, libjpeg-turbo), with the checks that keep bad files from becoming silently
+ * PNG and JPEG through OpenCV ({@link OpenCvCodec}: libpng, libjpeg-turbo), with the checks that keep bad files from becoming silently
  * wrong images: a JPEG must end its last scan with an EOI marker (libjpeg would otherwise return a grey-filled
  * partial image with only a warning), anything that does not decode to a non-empty 8-bit image is refused, and
  * native errors become {@link LovtException}s naming the file. Decoding ignores EXIF orientation, as Pillow does.
@@ -52,16 +46,7 @@ public final class ImageCodec {
         } else if (!isPng(bytes)) {
             throw new LovtException(name + ": neither a PNG nor a JPEG file");
         }
-        Mat img;
-        try (BytePointer p = new BytePointer(bytes); Mat buf = new Mat(1, bytes.length, CV_8UC1, p)) {
-            img = opencv_imgcodecs.imdecode(buf, IMREAD_UNCHANGED);
-        } catch (RuntimeException e) {
-            throw new LovtException(name + ": cannot decode image: " + e.getMessage(), e);
-        }
-        try (Mat m = img) {
-            if (m == null || m.empty()) {
-                throw new LovtException(name + ": cannot decode image (corrupt or truncated)");
-            }
+        DecodedImage img = OpenCvCodec.decode(bytes, IMREAD_UNCHANGED, name, m -> {
             if (m.depth() != CV_8U) {
                 throw new LovtException(name + ": " + (m.depth() == 2 ? "16-bit" : "non-8-bit (depth " + m.depth()
                         + ")") + " images are not supported (the published images are 8-bit)");
@@ -70,28 +55,22 @@ public final class ImageCodec {
             if (ch != 1 && ch != 3 && ch != 4) {
                 throw new LovtException(name + ": unsupported channel count " + ch);
             }
-            int w = m.cols();
-            int h = m.rows();
-            byte[] data = new byte[w * h * ch];
-            if (m.isContinuous()) {
-                m.data().get(data);
-            } else {
-                for (int r = 0; r < h; r++) {
-                    m.ptr(r).get(data, r * w * ch, w * ch);
-                }
-            }
-            return new DecodedImage(w, h, ch, data);
+            return new DecodedImage(m.cols(), m.rows(), ch, OpenCvCodec.bytes(m));
+        });
+        if (img == null) {
+            throw new LovtException(name + ": cannot decode image (corrupt or truncated)");
         }
+        return img;
     }
 
     /** A grey image as PNG bytes. */
     public static byte[] encodePng(Gray8 img) {
-        return encode(img, ".png", IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION);
+        return OpenCvCodec.encodeGrayPng(img.pixels(), img.width(), img.height(), PNG_COMPRESSION);
     }
 
     /** A grey image as baseline JPEG bytes of the given quality. */
     public static byte[] encodeJpeg(Gray8 img, int quality) {
-        return encode(img, ".jpg", IMWRITE_JPEG_QUALITY, quality);
+        return OpenCvCodec.encodeGrayJpeg(img.pixels(), img.width(), img.height(), quality);
     }
 
     /** Writes bytes to a file (in a staging folder, so no atomic rename is needed per file). */
@@ -100,21 +79,6 @@ public final class ImageCodec {
             Files.write(file, bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] encode(Gray8 img, String ext, int param, int value) {
-        try (Mat m = new Mat(img.height(), img.width(), CV_8UC1);
-             BytePointer out = new BytePointer();
-             IntPointer params = new IntPointer(param, value)) {
-            m.data().put(img.pixels());
-            if (!opencv_imgcodecs.imencode(ext, m, out, params)) {
-                throw new IllegalStateException("OpenCV could not encode a " + img.width() + " x " + img.height()
-                        + " image as " + ext);
-            }
-            byte[] bytes = new byte[(int) out.limit()];
-            out.get(bytes);
-            return bytes;
         }
     }
 

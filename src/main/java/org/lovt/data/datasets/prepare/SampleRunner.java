@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import org.lovt.LovtException;
+import org.lovt.util.ProgressLine;
 
 /**
  * Processes samples on several threads. A task that throws a {@link LovtException} has met bad input: the sample

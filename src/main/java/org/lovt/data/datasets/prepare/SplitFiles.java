@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
 
 /**
  * {@code --splits-from DIR}: the split files of an earlier preparation (the original repository commits them under

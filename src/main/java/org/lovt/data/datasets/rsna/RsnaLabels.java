@@ -8,9 +8,9 @@ import java.util.Map;
 
 import org.lovt.LovtException;
 import org.lovt.data.datasets.prepare.Box;
-import org.lovt.data.datasets.prepare.Csv;
 import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Sources;
+import org.lovt.util.Csv;
 
 /**
  * {@code stage_2_train_labels.csv} (patientId, x, y, width, height, Target) as the original's {@code parse_labels}

@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.lovt.LovtException;
-import org.lovt.data.datasets.prepare.Csv;
 import org.lovt.data.datasets.prepare.DicomImages;
 import org.lovt.data.datasets.prepare.DownstreamPreparer;
 import org.lovt.data.datasets.prepare.Gray8;
@@ -24,6 +23,7 @@ import org.lovt.data.datasets.prepare.PrepareReport;
 import org.lovt.data.datasets.prepare.Processed;
 import org.lovt.data.datasets.prepare.Sources;
 import org.lovt.data.datasets.prepare.Splits;
+import org.lovt.util.Csv;
 import org.lovt.util.StagingDir;
 
 /**

@@ -21,10 +21,11 @@ import org.lovt.data.ScanReportSample;
  * -1.0, else blank (never 0.0, as in MIMIC). Pleural Other and Pneumonia are never mentioned.
  */
 public final class ChexpertLabels {
-    /** The 14 label columns in the order of {@code mimic-cxr-2.0.0-chexpert.csv}. */
-    public static final List<String> LABELS = List.of("Atelectasis", "Cardiomegaly", "Consolidation", "Edema",
-            "Enlarged Cardiomediastinum", "Fracture", "Lung Lesion", "Lung Opacity", "No Finding",
-            "Pleural Effusion", "Pleural Other", "Pneumonia", "Pneumothorax", "Support Devices");
+    /**
+     * The 14 labels in the column order of {@code mimic-cxr-2.0.0-chexpert.csv}, the order of the values here (the
+     * one list of names is {@link org.lovt.data.datasets.mimic.ChexpertLabels}).
+     */
+    public static final List<String> LABELS = org.lovt.data.datasets.mimic.ChexpertLabels.CSV_COLUMNS;
 
     private static final int NO_FINDING = LABELS.indexOf("No Finding");
     private static final int SUPPORT_DEVICES = LABELS.indexOf("Support Devices");

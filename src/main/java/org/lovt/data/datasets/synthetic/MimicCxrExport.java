@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lovt.torch.Seeds;
+import org.lovt.util.Csv;
 
 /**
  * Writes synthetic splits in the MIMIC-CXR-JPG 2.0.0 + MIMIC-CXR 2.0.0 reports layout, so that the MIMIC-CXR
@@ -76,10 +77,11 @@ public final class MimicCxrExport {
         Path jpgRoot = layout == Layout.SAMPLE ? dir : dir.resolve("mimic-cxr-jpg_2-0-0");
         Path reportRoot = layout == Layout.SAMPLE ? dir : dir.resolve("mimic-cxr_2-0-0").resolve("mimic-cxr-reports");
         Files.createDirectories(dir.resolve("synthetic-masks"));
-        StringBuilder metadata = new StringBuilder(String.join(",", METADATA_COLUMNS)).append('\n');
-        StringBuilder splitCsv = new StringBuilder(String.join(",", SPLIT_COLUMNS)).append('\n');
-        StringBuilder chexpert = new StringBuilder("subject_id,study_id,")
-                .append(String.join(",", ChexpertLabels.LABELS)).append('\n');
+        StringBuilder metadata = new StringBuilder(Csv.line(METADATA_COLUMNS)).append(Csv.LF);
+        StringBuilder splitCsv = new StringBuilder(Csv.line(SPLIT_COLUMNS)).append(Csv.LF);
+        List<String> chexpertColumns = new ArrayList<>(List.of("subject_id", "study_id"));
+        chexpertColumns.addAll(ChexpertLabels.LABELS);
+        StringBuilder chexpert = new StringBuilder(Csv.line(chexpertColumns)).append(Csv.LF);
         List<ObjectNode> truths = new ArrayList<>();
         int[] studyIds = SyntheticIds.studyIds(splits.stream().mapToInt(SyntheticDataset::size).sum());
         int ordinal = 0;
@@ -141,15 +143,15 @@ public final class MimicCxrExport {
         SplittableRandom r = Seeds.javaRandom(split.splitSeed(), "synthetic-cxr/metadata/" + index);
         String procedure = MimicReportText.procedure(s.view());
         String orientation = s.view() == View.PA ? "Erect" : List.of("", "Erect", "Recumbent").get(r.nextInt(3));
-        String metadata = String.join(",", dicom, Integer.toString(subject), Integer.toString(study), procedure,
+        String metadata = Csv.line(dicom, Integer.toString(subject), Integer.toString(study), procedure,
                 s.view().name(), Integer.toString(s.size()), Integer.toString(s.size()), studyDate(r), studyTime(r),
-                procedure, s.view() == View.AP ? "antero-posterior" : "postero-anterior", orientation) + "\n";
-        String splitRow = String.join(",", dicom, Integer.toString(study), Integer.toString(subject), official) + "\n";
-        StringBuilder labels = new StringBuilder().append(subject).append(',').append(study);
+                procedure, s.view() == View.AP ? "antero-posterior" : "postero-anterior", orientation) + Csv.LF;
+        String splitRow = Csv.line(dicom, Integer.toString(study), Integer.toString(subject), official) + Csv.LF;
+        List<String> labels = new ArrayList<>(List.of(Integer.toString(subject), Integer.toString(study)));
         for (int i = 0; i < ChexpertLabels.LABELS.size(); i++) {
-            labels.append(',').append(s.labels().csvCell(i));
+            labels.add(s.labels().csvCell(i));
         }
-        return new Study(metadata, splitRow, labels.append('\n').toString(), truth);
+        return new Study(metadata, splitRow, Csv.line(labels) + Csv.LF, truth);
     }
 
     /** {@code yyyymmdd} in the shifted years 2110-2189 (MIMIC shifts dates into the future). */

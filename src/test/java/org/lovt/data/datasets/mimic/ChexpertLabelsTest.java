@@ -2,6 +2,7 @@ package org.lovt.data.datasets.mimic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -60,5 +61,16 @@ class ChexpertLabelsTest {
         all[ChexpertLabels.ALL.indexOf("Pleural Effusion")] = B;
         // Cardiomegaly, Edema, Consolidation, Atelectasis, Pleural Effusion
         assertArrayEquals(new int[] {1, 0, 0, 1, 0}, ChexpertLabels.binaryUOnes(all));
+    }
+
+    @Test
+    void csvColumnsAreTheOfficialFilesOrder() {
+        // The header of mimic-cxr-2.0.0-chexpert.csv after subject_id, study_id.
+        assertEquals(List.of("Atelectasis", "Cardiomegaly", "Consolidation", "Edema", "Enlarged Cardiomediastinum",
+                "Fracture", "Lung Lesion", "Lung Opacity", "No Finding", "Pleural Effusion", "Pleural Other",
+                "Pneumonia", "Pneumothorax", "Support Devices"), ChexpertLabels.CSV_COLUMNS);
+        assertEquals(java.util.Set.copyOf(ChexpertLabels.ALL), java.util.Set.copyOf(ChexpertLabels.CSV_COLUMNS));
+        // The synthetic data's labels use the same list, not a copy of it.
+        assertSame(ChexpertLabels.CSV_COLUMNS, org.lovt.data.datasets.synthetic.ChexpertLabels.LABELS);
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
+import org.lovt.util.Csv;
 
 /** Hand-checkable numbers and Python/numpy/skimage reference values for the shared preparation pieces. */
 class PrepareUtilitiesTest {
@@ -221,17 +222,5 @@ class PrepareUtilitiesTest {
         // Pillow's RGB -> L: (R*19595 + G*38470 + B*7471 + 0x8000) >> 16, from BGR data.
         DecodedImage bgr = new DecodedImage(2, 1, 3, new byte[] {(byte) 175, (byte) 175, (byte) 177, 0, 0, (byte) 255});
         assertArrayEquals(new byte[] {(byte) 176, 76}, bgr.toPilLuminance().pixels());
-    }
-
-    @Test
-    void progressLineText() {
-        assertEquals("rsna: 1,234/26,684 images (4.6%), 85.3 images/s, ETA 0:04:58",
-                ProgressLine.text("rsna", 1234, 26684, 1234 / 85.3));
-        java.io.StringWriter w = new java.io.StringWriter();
-        ProgressLine p = new ProgressLine("x", 2, new java.io.PrintWriter(w), false, 0);
-        p.step();
-        p.step();
-        p.finish();
-        assertTrue(w.toString().contains("x: 2/2 images (100.0%)"), w.toString());
     }
 }
