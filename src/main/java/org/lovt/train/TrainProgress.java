@@ -3,16 +3,20 @@ package org.lovt.train;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import org.lovt.util.ProgressLine;
+
 /**
- * The progress line of a run: per batch the epoch, batch, rate, ETA, loss, learning rate and samples/s (redrawn in
- * place on a terminal, every 10 s in a log); per epoch the monitored metric, whether it is the best, and the extra
- * validation metrics.
+ * The progress line of a run ({@link ProgressLine}: redrawn in place on a terminal, a line every 10 s in a log): per
+ * batch the epoch, batches done, rate, ETA, loss, learning rate and samples/s; at the end of an epoch the monitored
+ * metric, whether it is the best, and the extra validation metrics, e.g.
+ * {@code epoch 3/100: 412/412 batches (100.0%), 2.1 batches/s, ETA 0:00:00, val/total_loss 4.1234 (best)}.
  */
 public final class TrainProgress implements TrainListener<Object> {
-    private final Progress progress;
+    private final PrintStream out;
+    private ProgressLine line;
 
     public TrainProgress(PrintStream out) {
-        this.progress = new Progress(out, 10);
+        this.out = out;
     }
 
     /** "epoch 3/100", or "epoch 3" for a run without an epoch limit. */
@@ -22,22 +26,34 @@ public final class TrainProgress implements TrainListener<Object> {
     }
 
     @Override
+    public void onTrainEpochStart(Fit fit, int epoch, long firstBatch) {
+        // The batch count is known only at the first batch end; a resumed epoch counts its remaining batches.
+        line = null;
+    }
+
+    @Override
     public void onTrainBatchEnd(Fit fit, BatchEnd end) {
+        if (line == null) {
+            line = ProgressLine.on(out, epochLabel(fit, end.epoch()), end.batchesPerEpoch() - end.firstBatch(),
+                    "batches");
+        }
         long done = end.batch() + 1 - end.firstBatch();
         double seconds = Math.max(1e-9, (System.nanoTime() - end.epochStartNanos()) / 1e9);
         Double loss = end.metrics().get("total_loss");
-        progress.update(epochLabel(fit, end.epoch()) + " batch", done, end.batchesPerEpoch() - end.firstBatch(),
-                end.epochStartNanos(), "batch", String.format(Locale.ROOT, "loss %.4f  lr %.2e  %.1f samples/s",
-                        loss != null ? loss : Double.NaN, end.learningRate(), done * (double) end.samples() / seconds),
-                false);
+        line.update(done, String.format(Locale.ROOT, "loss %.4f, lr %.2e, %.1f samples/s",
+                loss != null ? loss : Double.NaN, end.learningRate(), done * (double) end.samples() / seconds));
     }
 
     @Override
     public void onEpochEnd(Fit fit, EpochEnd end) {
         StringBuilder extra = new StringBuilder();
-        end.extra().forEach((k, v) -> extra.append(String.format(Locale.ROOT, "  %s %.4f", k, v)));
-        progress.update(epochLabel(fit, end.epoch()), end.batchesPerEpoch(), end.batchesPerEpoch(),
-                end.epochStartNanos(), "batch", String.format(Locale.ROOT, "%s %.4f%s%s", fit.monitor(),
-                        end.monitored(), end.best() ? " (best)" : "", extra), true);
+        end.extra().forEach((k, v) -> extra.append(String.format(Locale.ROOT, ", %s %.4f", k, v)));
+        String details = String.format(Locale.ROOT, "%s %.4f%s%s", fit.monitor(), end.monitored(),
+                end.best() ? " (best)" : "", extra);
+        if (line == null) {
+            line = ProgressLine.on(out, epochLabel(fit, end.epoch()), end.batchesPerEpoch(), "batches");
+        }
+        line.finish(line.done(), details);
+        line = null;
     }
 }

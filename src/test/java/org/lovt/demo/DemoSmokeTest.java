@@ -111,7 +111,7 @@ class DemoSmokeTest {
         assertTrue(Demo.summary(r).stream().anyMatch(l -> l.matches("\\s+nodule\\s+\\d+ sentences.*")
                         || l.matches("\\s+opacity\\s+\\d+ sentences.*")), "the summary lists kinds of finding");
         assertTrue(Demo.summary(r).stream().anyMatch(l -> l.contains("cross-sample")), "the summary names the recipe");
-        assertTrue(printed.matches("(?s).*epoch 1/2 .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
+        assertTrue(printed.matches("(?s).*epoch 1/2: .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
                 "the epoch line shows the pointing game: " + printed);
     }
 

@@ -136,13 +136,13 @@ class PretrainerTest {
         trainer(e, tmp.resolve("limited"), 1, new Pretrainer.Options(1, Long.MAX_VALUE, 0, 1,
                 new PrintStream(limited, true, java.nio.charset.StandardCharsets.UTF_8))).fit();
         String printedLimited = limited.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(printedLimited.contains("epoch 1/1 "), printedLimited);
+        assertTrue(printedLimited.contains("epoch 1/1: "), printedLimited);
         ByteArrayOutputStream open = new ByteArrayOutputStream();
         // No epoch limit: a run that ends by its step limit (or, in the demo, by its deadline).
         trainer(e, tmp.resolve("open"), 1, new Pretrainer.Options(Integer.MAX_VALUE, 3, 0, 1,
                 new PrintStream(open, true, java.nio.charset.StandardCharsets.UTF_8))).fit();
         String printed = open.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(printed.contains("epoch 1 ") && !printed.contains("epoch 1/"), printed);
+        assertTrue(printed.contains("epoch 1: ") && !printed.contains("epoch 1/"), printed);
     }
 
     @Test
