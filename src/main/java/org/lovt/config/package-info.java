@@ -19,5 +19,7 @@
  * <p>Records of other packages take part by annotating components with {@link org.lovt.config.ConfigDefault} /
  * {@link org.lovt.config.Nullable} and checking ranges with {@link org.lovt.config.Check}; YAML names are the
  * snake_case of the component names (or {@code @JsonProperty}), i.e. the original's field names.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.config;

@@ -10,7 +10,7 @@ import java.util.function.Function;
  *
  * @param <T> the example type handed to the collate function
  */
-public interface SampleSource<T> {
+interface SampleSource<T> {
     /** Number of samples. */
     int size();
 

@@ -12,7 +12,7 @@ import org.bytedeco.pytorch.global.torch;
  * features (B, C, h, w) to one logit map per target, bilinearly upsampled ({@code align_corners=False}) to the input
  * size.
  */
-public final class LinearSegmentation extends Module {
+final class LinearSegmentation extends Module {
     private final Conv2dImpl conv;
 
     public LinearSegmentation(long channels, long targets) {

@@ -7,5 +7,7 @@
  * {@code model_b.encoder.language_model.*}, {@code model_a.project_local.*}, {@code ll_attention.*}), so original
  * checkpoints map onto these models by name. The functional math (pools, cross-attention, losses) runs as the
  * TorchScript graphs of {@code native/lovt.torchscript}; the modules own the parameters.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.model;

@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.kReLU;
 import org.bytedeco.pytorch.global.torch;
 
 /** LoVT's initialisation schemes (spec §3.1, §3.2). */
-public final class Init {
+final class Init {
     private Init() {}
 
     /** kaiming-normal, mode fan_out, with the gain of the given nonlinearity ("relu" or "linear"). */

@@ -25,7 +25,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <p>{@link #main} is the child-process entry point; it prints one line per case and exits with {@link #EXIT_OK} or
  * {@link #EXIT_FAILED}. Internal: used by {@link KernelCheck} and its tests.
  */
-public final class KernelProbe {
+final class KernelProbe {
     /** Exit status of a child whose cases all matched the float64 reference. */
     public static final int EXIT_OK = 0;
     /** Exit status of a child in which some case was wrong or non-finite. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <p>Values are decoded on access, so a malformed value only fails when it is needed, like pydicom's lazy
  * conversion: {@code badVR.dcm} reads, and fails when its Number of Frames "1A" is used.
  */
-public final class DicomDataset {
+final class DicomDataset {
     private static final Pattern DS = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
 

@@ -11,7 +11,7 @@ import java.util.List;
  * Data has fragments. Offsets are positions in the stream the element was parsed from: the file, or the inflated
  * dataset of a Deflated transfer syntax.
  */
-public final class DicomElement {
+final class DicomElement {
     /** Length field value meaning "undefined length, ends with a delimiter". */
     public static final int UNDEFINED_LENGTH = -1;
 

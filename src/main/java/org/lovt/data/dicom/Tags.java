@@ -10,7 +10,7 @@ import java.util.Map;
  * nested items. Any other tag in an Implicit VR file is kept as raw bytes with VR {@code UN}, as pydicom does for
  * tags missing from its dictionary.
  */
-public final class Tags {
+final class Tags {
     private Tags() {}
 
     public static final int FILE_META_GROUP_LENGTH = 0x00020000;

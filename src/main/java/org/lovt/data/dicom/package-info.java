@@ -20,5 +20,7 @@
  *
  * <p>Reference: the pydicom 2.3.1 test files under {@code testdata/data/dicom} (see its README); all lossless ones
  * decode bit for bit, and so do the four JPEG Baseline ones.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.data.dicom;

@@ -16,7 +16,7 @@ package org.lovt.data.image;
  * </ul>
  * Positive angles rotate counter-clockwise on screen (torchvision's convention).
  */
-public final class PilAffine {
+final class PilAffine {
     private PilAffine() {}
 
     /**

@@ -9,7 +9,7 @@ package org.lovt.data.image;
  * [0, 1] ({@code libImaging/Blend.c}); factor 0 and 1 copy. The degenerate image is black for brightness and the
  * uniform image of the rounded mean gray level ({@code int(mean + 0.5)}) for contrast.
  */
-public final class PilEnhance {
+final class PilEnhance {
     private PilEnhance() {}
 
     /** {@code ImageEnhance.Brightness(img).enhance(factor)}. */

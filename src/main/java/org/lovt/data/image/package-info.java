@@ -10,5 +10,7 @@
  *
  * <p>No libtorch tensor is created here: images are {@code byte[]}/{@code float[]} in Java memory, so that the
  * loader threads ({@link org.lovt.data.DataLoader}) never own native memory.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.data.image;

@@ -16,7 +16,7 @@ import java.util.Map;
  * pickle said — the global's name, the arguments it would have been called with, the state it would have been given
  * and any items appended to it — as inert data. Nothing named here was looked up or executed.
  */
-public final class PickledObject {
+final class PickledObject {
     private final String module;
     private final String name;
     private final List<Object> args;

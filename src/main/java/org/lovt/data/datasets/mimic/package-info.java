@@ -9,5 +9,7 @@
  * (the official MIMIC-CXR section rules), {@link org.lovt.data.datasets.mimic.ReportSentenceSplitter} (ICU4J in
  * place of stanza; see {@code docs/sentence-splitting.md}), {@link org.lovt.data.datasets.mimic.ChexpertLabels}
  * (stored classes and U-ones), {@link org.lovt.data.datasets.mimic.PixelStats} (per image, study and split).
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.data.datasets.mimic;

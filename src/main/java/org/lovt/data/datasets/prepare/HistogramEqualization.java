@@ -14,7 +14,7 @@ package org.lovt.data.datasets.prepare;
  * </ol>
  * Not {@code cv2.equalizeHist}, which is a different algorithm on 8-bit values.
  */
-public final class HistogramEqualization {
+final class HistogramEqualization {
     /** skimage's default {@code nbins}. */
     public static final int BINS = 256;
 

@@ -10,7 +10,7 @@ import java.math.RoundingMode;
  * ({@code 1e-05}, {@code 1.5e+16}). The original wrote its CSV boxes and JSON statistics with it, so the prepared
  * files read the same ({@code Double.toString} differs: {@code 1.0E-5}, and on Java 17 not always shortest).
  */
-public final class PyFloat {
+final class PyFloat {
     private PyFloat() {}
 
     /** {@code repr(x)} as Python 3 prints it ({@code nan}, {@code inf} and {@code -inf} for the special values). */

@@ -15,7 +15,7 @@ import org.lovt.util.ProgressLine;
  * is skipped and reported (id, file, reason) and the others go on. Anything else (a failed write, a bug) stops all
  * workers and is rethrown; a failed write becomes a {@link LovtException} naming the file.
  */
-public final class SampleRunner {
+final class SampleRunner {
     private SampleRunner() {}
 
     /** Work on one sample; returns its result or throws {@link LovtException} for bad input. */

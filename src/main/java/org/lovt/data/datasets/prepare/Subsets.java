@@ -7,7 +7,7 @@ import java.util.List;
  * samples in stored order, Python's half-even rounding; no sampling. The subsets of the paper are 1 %, 10 % and
  * 100 % of RSNA's train split (160, 1,601 and 16,010 images) and 10 % of its validation split (534).
  */
-public final class Subsets {
+final class Subsets {
     /** The train fractions of the paper's tasks. */
     public static final List<Double> PAPER_FRACTIONS = List.of(0.01, 0.1, 1.0);
 

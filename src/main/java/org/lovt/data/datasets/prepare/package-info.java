@@ -21,6 +21,8 @@
  * ({@link org.lovt.data.datasets.prepare.HistogramEqualization}); Pillow's {@code convert('L')} luminance is used for
  * colour inputs; statistics are per-image mean/variance combined as spec §0; CSV boxes and JSON floats are written
  * as Python's {@code repr}; masks are two-colour GIFs whose palette indices are 0/1, as Pillow wrote them.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.data.datasets.prepare;
 

@@ -17,7 +17,7 @@ import org.lovt.util.Csv;
  * reads it: patients in order of first appearance; the first row's Target decides the label; for a positive patient
  * every row's box is kept, class 1 (spec §2.1).
  */
-public final class RsnaLabels {
+final class RsnaLabels {
     private RsnaLabels() {}
 
     /**

@@ -13,7 +13,7 @@ import org.lovt.LovtException;
  * a negative value, an empty field, or a run past the end of the image is an error (numpy would crash on the first,
  * and clip the last without a word).
  */
-public final class SiimRle {
+final class SiimRle {
     private SiimRle() {}
 
     /**

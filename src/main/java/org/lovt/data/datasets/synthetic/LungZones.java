@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code h = bottom - top + 1}, row y is level {@code min(2, 3 (y - top) / h)} (integer division; 0 upper, 1 middle,
  * 2 lower). A zone's box is the tight box of that side's lung pixels in that level's rows.
  */
-public final class LungZones {
+final class LungZones {
     private final double midlineX;
     private final int[] top = new int[2];
     private final int[] bottom = new int[2];

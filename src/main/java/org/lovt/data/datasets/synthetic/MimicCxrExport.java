@@ -27,7 +27,7 @@ import org.lovt.util.Csv;
  * {@code subject_id}, {@code study_id}, {@code dicom_id} and {@code split} per image; paths relative to the output
  * folder) and {@code synthetic-masks/}.
  */
-public final class MimicCxrExport {
+final class MimicCxrExport {
     /** Where the two MIMIC downloads go. */
     public enum Layout {
         /**

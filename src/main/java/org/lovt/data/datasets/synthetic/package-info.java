@@ -41,5 +41,7 @@
  *       heart → Cardiomegaly, edema → Edema; hedged → -1.0; negative statements → 0.0. The five pre-training
  *       labels are their U-ones binarisation.</li>
  * </ul>
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */
 package org.lovt.data.datasets.synthetic;

@@ -1,0 +1,6 @@
+/**
+ * Analysis of trained models: the pointing game and its controls, attention overlays, charts.
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
+ */
+package org.lovt.analysis;

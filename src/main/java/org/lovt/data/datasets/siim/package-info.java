@@ -1,0 +1,6 @@
+/**
+ * SIIM pneumothorax: preparation of the downstream data set (RLE masks).
+ *
+ * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
+ */
+package org.lovt.data.datasets.siim;
