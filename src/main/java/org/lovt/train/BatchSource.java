@@ -20,4 +20,15 @@ public interface BatchSource<B> extends AutoCloseable {
 
     @Override
     default void close() {}
+
+    /** Stops an epoch's iterator early (a data loader's worker threads), if it holds any resource. */
+    static void stop(Iterator<?> it) {
+        if (it instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new org.lovt.LovtException("cannot stop the data loader: " + e.getMessage(), e);
+            }
+        }
+    }
 }

@@ -110,13 +110,7 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
                     count += validateBatch(it.next(), sums, retrieval, attention);
                 }
             } finally {
-                if (it instanceof AutoCloseable c) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        throw new LovtException("cannot stop the data loader: " + e.getMessage(), e);
-                    }
-                }
+                BatchSource.stop(it);
             }
         } finally {
             model.train(true);

@@ -153,13 +153,7 @@ public final class Trainer<B> {
                 }
             }
         } finally {
-            if (it instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new LovtException("cannot stop the data loader: " + e.getMessage(), e);
-                }
-            }
+            BatchSource.stop(it);
         }
         return fit.state().batch() >= n;
     }
