@@ -25,7 +25,7 @@ final class TestConfigs {
 
     /** Shipped configs from the classpath, no user config. */
     static ConfigLoader shipped(Path tmp) {
-        return ConfigLoader.builder().userConfigFile(noUserConfig(tmp)).build();
+        return org.lovt.train.Experiments.loader().userConfigFile(noUserConfig(tmp)).build();
     }
 
     /** Only the files of {@code dir} (no classpath configs), with the given store and no user config. */
