@@ -188,6 +188,11 @@ public final class ScanBackbone {
     }
 
     /** The metadata. */
+    /** The loaded ResNet (for the downstream evaluation). */
+    ResNet resnet() {
+        return resnet;
+    }
+
     public Info info() {
         return info;
     }

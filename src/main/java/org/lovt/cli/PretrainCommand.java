@@ -115,7 +115,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
 
     /** Notes and progress lines go to the command's error writer, as diagnostics (tests capture it). */
-    private static final class WriterOutputStream extends OutputStream {
+    static final class WriterOutputStream extends OutputStream {
         private final PrintWriter w;
 
         WriterOutputStream(PrintWriter w) {

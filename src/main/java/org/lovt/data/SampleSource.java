@@ -10,7 +10,7 @@ import java.util.function.Function;
  *
  * @param <T> the example type handed to the collate function
  */
-interface SampleSource<T> {
+public interface SampleSource<T> {
     /** Number of samples. */
     int size();
 

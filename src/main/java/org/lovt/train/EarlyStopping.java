@@ -1,9 +1,9 @@
 package org.lovt.train;
 
 /**
- * Early stopping as Lightning's {@code EarlyStopping} (mode min): a validation improves when the monitored value is
- * below the best one by more than {@code min_delta}; after {@code patience} validations without improvement the run
- * stops. Its counters are part of {@link TrainState} ({@code stopBest}, {@code badEpochs}), so they survive a resume;
+ * Early stopping as Lightning's {@code EarlyStopping} (mode min or max, as the trainer's): a validation improves when
+ * the monitored value beats the best one by more than {@code min_delta}; after {@code patience} validations without
+ * improvement the run stops. Its counters are part of {@link TrainState} ({@code stopBest}, {@code badEpochs}), so they survive a resume;
  * add it before {@link ModelCheckpoint} so the checkpoint of an epoch holds them.
  */
 public final class EarlyStopping implements TrainListener<Object> {
@@ -23,9 +23,10 @@ public final class EarlyStopping implements TrainListener<Object> {
     @Override
     public void onEpochEnd(Fit fit, EpochEnd end) {
         TrainState s = fit.state();
-        boolean improved = end.monitored() < s.stopBest() - minDelta;
+        double value = fit.lowerIsBetter(end.monitored());
+        boolean improved = value < s.stopBest() - minDelta;
         int bad = improved ? 0 : s.badEpochs() + 1;
-        double stopBest = improved ? end.monitored() : s.stopBest();
+        double stopBest = improved ? value : s.stopBest();
         fit.updateState(t -> new TrainState(t.epoch(), t.batch(), t.microSteps(), t.optimizerSteps(), t.best(),
                 t.bestEpoch(), stopBest, bad, t.schedule()));
         if (bad >= patience) {

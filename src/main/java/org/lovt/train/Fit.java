@@ -11,12 +11,14 @@ import java.util.function.UnaryOperator;
 public final class Fit {
     private final int maxEpochs;
     private final String monitor;
+    private final MonitorMode mode;
     private TrainState state;
     private Map<String, Double> lastTrain = Map.of();
     private Map<String, Double> lastValidation = Map.of();
     private String stopReason;
 
-    Fit(TrainState state, int maxEpochs, String monitor) {
+    Fit(TrainState state, int maxEpochs, String monitor, MonitorMode mode) {
+        this.mode = mode;
         this.state = Objects.requireNonNull(state);
         this.maxEpochs = maxEpochs;
         this.monitor = monitor;
@@ -42,6 +44,16 @@ public final class Fit {
     /** The epoch limit ({@link Integer#MAX_VALUE} when there is none). */
     public int maxEpochs() {
         return maxEpochs;
+    }
+
+    /** Whether the monitored metric improves by going down or up. */
+    public MonitorMode mode() {
+        return mode;
+    }
+
+    /** A monitored value oriented so that lower is better (negated in {@code MAX} mode). */
+    public double lowerIsBetter(double monitored) {
+        return mode == MonitorMode.MAX ? -monitored : monitored;
     }
 
     /** The monitored validation metric, as configured (e.g. {@code val/total_loss}). */

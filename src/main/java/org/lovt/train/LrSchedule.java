@@ -16,6 +16,14 @@ public interface LrSchedule {
     /** Called once per validation with the monitored metric (only {@code reduce_on_plateau} reacts). */
     default void onValidation(double monitored) {}
 
+    /**
+     * Called once per validation with the monitored metric (oriented so that lower is better) and every validation
+     * metric; schedules that watch another metric than the monitored one override this.
+     */
+    default void onValidation(double monitored, Map<String, Double> validation) {
+        onValidation(monitored);
+    }
+
     /** State to checkpoint (empty for stateless schedules). */
     default Map<String, Double> state() {
         return Map.of();

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param batch          next batch of that epoch to run (0 = the epoch has not started)
  * @param microSteps     training batches run so far (seeds each step's dropout stream)
  * @param optimizerSteps optimizer steps taken so far (drives the LR schedule)
- * @param best           best monitored validation value (+∞ before the first validation)
+ * @param best           best monitored validation value, lower is better (negated in max mode; +∞ before the
+ *                       first validation)
  * @param bestEpoch      epoch of {@code best} (−1 before the first validation)
  * @param stopBest       best monitored value by early stopping's rule (improvement by more than min_delta)
  * @param badEpochs      validations since early stopping last saw an improvement

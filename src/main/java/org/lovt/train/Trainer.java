@@ -31,11 +31,21 @@ public final class Trainer<B> {
      *                          {@link System#nanoTime()} reaches this ({@link Long#MAX_VALUE}: none)
      * @param accumulate        batches per optimizer step
      * @param gradientClip      maximum gradient norm (0: no clipping)
-     * @param monitor           the validation metric to minimise, with or without its {@code val/} prefix
+     * @param monitor           the monitored validation metric, with or without its {@code val/} prefix
+     * @param mode              whether the monitored metric improves by going down ({@code MIN}: losses) or up
+     *                          ({@code MAX}: mAP, Dice); in {@code MAX} mode the trainer tracks its negation, so
+     *                          {@link TrainState#best()} is always "lower is better"
      */
     public record Settings(int maxEpochs, long maxOptimizerSteps, long deadlineNanos, int accumulate,
-                           double gradientClip, String monitor) {
+                           double gradientClip, String monitor, MonitorMode mode) {
+        /** Settings monitoring a metric to minimise. */
+        public Settings(int maxEpochs, long maxOptimizerSteps, long deadlineNanos, int accumulate,
+                        double gradientClip, String monitor) {
+            this(maxEpochs, maxOptimizerSteps, deadlineNanos, accumulate, gradientClip, monitor, MonitorMode.MIN);
+        }
+
         public Settings {
+            Objects.requireNonNull(mode, "mode");
             if (maxEpochs < 0 || maxOptimizerSteps < 0 || accumulate < 1 || gradientClip < 0) {
                 throw new LovtException("invalid trainer settings: max epochs " + maxEpochs + ", max steps "
                         + maxOptimizerSteps + ", accumulate " + accumulate + ", gradient clip " + gradientClip);
@@ -80,7 +90,7 @@ public final class Trainer<B> {
 
     /** Trains from {@code start} (a fresh or a restored state) until a limit or a listener stops the run. */
     public Result fit(TrainState start) {
-        Fit fit = new Fit(start, settings.maxEpochs(), settings.monitor());
+        Fit fit = new Fit(start, settings.maxEpochs(), settings.monitor(), settings.mode());
         schedule.restore(start.schedule());
         Throwable failure = null;
         try {
@@ -173,8 +183,9 @@ public final class Trainer<B> {
             });
         }
         task.module().train(true);
-        double value = monitored(validation);
-        schedule.onValidation(value);
+        double raw = monitored(validation);
+        double value = fit.lowerIsBetter(raw);
+        schedule.onValidation(value, java.util.Collections.unmodifiableMap(validation));
         TrainState s = fit.state();
         boolean better = value < s.best();
         fit.state(new TrainState(epoch + 1, 0, s.microSteps(), s.optimizerSteps(), better ? value : s.best(),
@@ -182,7 +193,7 @@ public final class Trainer<B> {
         Map<String, Double> all = java.util.Collections.unmodifiableMap(validation);
         fit.lastValidation(all);
         TrainListener.EpochEnd end = new TrainListener.EpochEnd(epoch, train.batchesPerEpoch(), all,
-                java.util.Collections.unmodifiableMap(extra), value, better, start);
+                java.util.Collections.unmodifiableMap(extra), raw, better, start);
         listeners.forEach(l -> l.onEpochEnd(fit, end));
     }
 

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The generic loop on a toy regression task: hook order, accumulation, limits, stopping, metric clashes. */
 class TrainerTest {
     /** y = 3 x - 1 on a batch of 4 points derived from the batch index. */
-    static final class Regression implements TrainTask<Long> {
+    static class Regression implements TrainTask<Long> {
         final LinearImpl lin;
 
         Regression() {
@@ -243,5 +243,55 @@ class TrainerTest {
                 new Trainer.Settings(1, Long.MAX_VALUE, Long.MAX_VALUE, 1, 0, "val/auroc")).fit(TrainState.start()));
         assertTrue(missing.getMessage().contains("val/auroc") && missing.getMessage().contains("total_loss"),
                 missing.getMessage());
+    }
+
+    @Test
+    void inMaxModeTheBestEpochAndEarlyStoppingFollowARisingMetric() {
+        // A validation metric scripted per epoch: rises, peaks at epoch 2, then stays below the peak.
+        double[] score = {0.10, 0.30, 0.50, 0.49, 0.50 + 5e-6, 0.20, 0.10, 0.05};
+        java.util.List<Double> lrs = new ArrayList<>();
+        Regression task = new Regression() {
+            int epoch;
+
+            @Override
+            public Map<String, Double> validate() {
+                return Map.of("total_loss", 1.0, "mAP", score[epoch++]);
+            }
+        };
+        LrSchedule watchLoss = new LrSchedule() {
+            @Override
+            public double lr(long stepsTaken) {
+                return 0.1;
+            }
+
+            @Override
+            public void onValidation(double monitored, Map<String, Double> validation) {
+                lrs.add(monitored);
+                assertEquals(1.0, validation.get("total_loss"), "the schedule sees every validation metric");
+            }
+        };
+        SGD sgd = new SGD(task.lin.parameters(), new SGDOptions(0.1));
+        List<Boolean> best = new ArrayList<>();
+        List<Double> monitored = new ArrayList<>();
+        Trainer.Result r = new Trainer<>(task, batches(2), sgd, watchLoss,
+                new Trainer.Settings(20, Long.MAX_VALUE, Long.MAX_VALUE, 1, 0, "val/mAP", MonitorMode.MAX))
+                .addListener(new EarlyStopping(1e-5, 3))
+                .addListener(new TrainListener<Object>() {
+                    @Override
+                    public void onEpochEnd(Fit fit, EpochEnd end) {
+                        best.add(end.best());
+                        monitored.add(end.monitored());
+                    }
+                }).fit(TrainState.start());
+        assertEquals(List.of(true, true, true, false, true, false), best,
+                "the checkpoint's best follows the maximum strictly (epoch 4 beats epoch 2 by 5e-6)");
+        assertEquals(List.of(0.10, 0.30, 0.50, 0.49, 0.50 + 5e-6, 0.20), monitored,
+                "listeners see the metric itself, not its negation");
+        assertEquals(4, r.state().bestEpoch());
+        assertEquals(-(0.50 + 5e-6), r.state().best(), 1e-15, "the state keeps the oriented value");
+        assertTrue(r.stoppedEarly());
+        assertEquals(6, r.state().epoch(), "for early stopping epoch 4 is no improvement by more than min_delta 1e-5 "
+                + "over epoch 2, so epochs 3, 4 and 5 are bad and patience 3 ends the run after epoch 5");
+        assertEquals(-0.10, lrs.get(0), 1e-15, "the schedule gets the oriented monitored value");
     }
 }
