@@ -1,19 +1,25 @@
 package org.lovt.eval;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.lovt.LovtException;
+import org.lovt.eval.segmentation.Dice;
+import org.lovt.eval.segmentation.LinearSegmentation;
+import org.lovt.eval.segmentation.SegmentationMetrics;
 import org.lovt.torch.Scope;
 import org.lovt.torch.Seeds;
 
 /**
  * A frozen-features linear segmentation probe: LoVT's {@link LinearSegmentation} head (1×1 convolution, bilinear
- * upsampling) trained with the {@link Dice#loss} on fixed backbone features, scored with the dataset-level
- * {@link Dice}. How much of a segmentation the features carry linearly, without fine-tuning the backbone.
+ * upsampling) trained with the {@link Dice#loss} on fixed backbone features, scored with the dataset-level Dice of
+ * {@link SegmentationMetrics}. How much of a segmentation the features carry linearly, without fine-tuning the
+ * backbone.
  *
  * <p>The head and its optimizer are native objects: create, train and use a probe inside one {@link Scope} (the
  * caller's), as its tensors are. Training re-seeds libtorch's default generator with {@link Options#seed()}, so the
@@ -102,7 +108,10 @@ public final class LinearProbe {
         }
     }
 
-    /** The dataset-level Dice (2TP / (2TP + FP + FN), σ(logit) > 0.5) of the head's masks against {@code masks}. */
+    /**
+     * The dataset-level Dice (2TP / (2TP + FP + FN), σ(logit) ≥ 0.5) of the head's masks against {@code masks}; with
+     * several targets the unweighted mean of the per-target values ({@code avg_dice}).
+     */
     public double dice(Tensor features, Tensor masks) {
         long[] y = shape(masks, "masks");
         long[] f = shape(features, "features");
@@ -110,9 +119,13 @@ public final class LinearProbe {
             throw new LovtException("linear probe: masks " + Arrays.toString(y) + " for " + f[0] + " samples do not "
                     + "fit the head's output (N, " + targets + ", " + height + ", " + width + ")");
         }
-        Dice dice = new Dice();
-        dice.update(logits(features), masks);
-        return dice.value();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < targets; i++) {
+            names.add("target" + i);
+        }
+        SegmentationMetrics metrics = new SegmentationMetrics(names);
+        metrics.update(logits(features), masks);
+        return metrics.compute().get("avg_dice");
     }
 
     private static long[] shape(Tensor t, String what) {
