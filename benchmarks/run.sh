@@ -10,4 +10,5 @@ exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$HERE/target/lovt-benchmarks-0.1.0-SNA
   org.lovt.bench.PeakFractions "$@"
 # The native-graph comparison: java -cp ... org.openjdk.jmh.Main GraphsVsJava
 # Synthetic image generation (images/s, one thread): java -cp ... org.openjdk.jmh.Main SyntheticGeneration
+# Detection mAP + fROC over 10,000 images (ms per split): java -cp ... org.openjdk.jmh.Main DetectionMetricsBench
 # Loader throughput (plain main, no JMH): java -cp ... org.lovt.bench.LoaderThroughput [sample files dir] [seconds]

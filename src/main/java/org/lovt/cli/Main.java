@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "LoVT for the JVM: localized representation learning from chest X-rays and reports "
                 + "(ECCV 2022) on libtorch.",
-        subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, VerifyCommand.class, ConfigCommand.class, PrepareCommand.class, PretrainCommand.class,
+        subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, VerifyCommand.class, ConfigCommand.class, PrepareCommand.class, PretrainCommand.class, MetricsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input: unreadable files, invalid configs, wrong arguments. */
