@@ -27,11 +27,11 @@ import org.lovt.data.datasets.prepare.Gray8;
  * are clipped to it (and reported); the original's numpy slice would instead wrap a negative start around and drop
  * the shape from the mask.
  */
-final class ObjectCxrTargets {
+public final class ObjectCxrTargets {
     private ObjectCxrTargets() {}
 
     /** The CSV boxes (class 1), fitted to the image. */
-    static List<Box> boxes(List<ObjectCxrAnnotation> shapes, int width, int height, boolean fix,
+    public static List<Box> boxes(List<ObjectCxrAnnotation> shapes, int width, int height, boolean fix,
                            Consumer<String> onClip) {
         List<Box> out = new ArrayList<>();
         for (ObjectCxrAnnotation a : shapes) {
@@ -43,7 +43,7 @@ final class ObjectCxrTargets {
     }
 
     /** The foreground-object mask. */
-    static Gray8 mask(List<ObjectCxrAnnotation> shapes, int width, int height, boolean fix) {
+    public static Gray8 mask(List<ObjectCxrAnnotation> shapes, int width, int height, boolean fix) {
         byte[] m = new byte[width * height];
         List<ObjectCxrAnnotation> polygons = new ArrayList<>();
         for (ObjectCxrAnnotation a : shapes) {

@@ -205,8 +205,15 @@ public abstract class DownstreamPreparer<S> implements DatasetPreparer {
         n.put("images_per_second", Math.round(r.imagesPerSecond() * 100) / 100.0);
         n.set("skipped", entries(r.skipped()));
         n.set("warnings", entries(r.warnings()));
+        describe(n);
         writeJson(file, n);
     }
+
+    /**
+     * Adds keys of its own to {@code preparation.json} (after the shared ones; a key given again replaces the shared
+     * one). The real data sets add nothing; the synthetic downstream writer records its generator here.
+     */
+    protected void describe(ObjectNode report) {}
 
     private static ArrayNode entries(List<PrepareReport.Entry> l) {
         ArrayNode a = JSON.createArrayNode();

@@ -45,21 +45,78 @@ final class FindingSampler {
     }
 
     static List<Placed> sample(SplittableRandom r, Anatomy an, byte[] labels, LungZones zones, int size) {
-        return new FindingSampler(r, an, labels, zones, size).sampleAll();
+        return new FindingSampler(r, an, labels, zones, size).random(EnumSet.allOf(FindingType.class),
+                EnumSet.noneOf(Zone.class), false);
     }
 
-    private List<Placed> sampleAll() {
+    /**
+     * A requested finding for a downstream image ({@link DownstreamCxr}).
+     *
+     * @param type  what to draw
+     * @param scale size factor of nodules and opacities (1 = the pre-training sizes; ignored by the other types)
+     */
+    record Request(FindingType type, double scale) {}
+
+    /**
+     * The requested findings (each in a zone of its own where its type allows one, null where none could be
+     * placed) and then, as in pre-training, 0-3 random findings restricted to {@code background} types, in zones
+     * left free.
+     *
+     * @param occupied zones already taken (by a lesion drawn elsewhere); the placed findings' zones are added
+     */
+    static Targeted sample(SplittableRandom r, Anatomy an, byte[] labels, LungZones zones, int size,
+                           List<Request> requests, Set<FindingType> background, Set<Zone> occupied) {
+        FindingSampler s = new FindingSampler(r, an, labels, zones, size);
+        List<Placed> requested = new ArrayList<>();
+        boolean device = false;
+        for (Request q : requests) {
+            Placed p = s.placeRequested(q, occupied);
+            requested.add(p);
+            device |= p != null && q.type() == FindingType.DEVICE;
+        }
+        List<Placed> random = background.isEmpty() ? List.of() : s.random(background, occupied, device);
+        return new Targeted(requested, random);
+    }
+
+    /** What {@link #sample(SplittableRandom, Anatomy, byte[], LungZones, int, List, Set, Set)} drew. */
+    record Targeted(List<Placed> requested, List<Placed> background) {}
+
+    private Placed placeRequested(Request q, Set<Zone> occupied) {
+        List<Zone> allowed = new ArrayList<>();
+        for (Zone zone : Zone.values()) {
+            if (allows(q.type(), zone) && (q.type() == FindingType.DEVICE || !occupied.contains(zone))
+                    && zones.box(zone) != null) {
+                allowed.add(zone);
+            }
+        }
+        while (!allowed.isEmpty()) {
+            Zone zone = allowed.remove(r.nextInt(allowed.size()));
+            Placed p = place(q.type(), zone, false, q.scale());
+            if (p != null) {
+                if (q.type() != FindingType.DEVICE) {
+                    occupied.add(zone);
+                }
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The pre-training draw: a count from {@link #COUNT_CDF}, then types by {@link #TYPE_WEIGHTS}; a type outside
+     * {@code types} uses up its attempt (so that with all types this is exactly the pre-training sampler).
+     */
+    private List<Placed> random(Set<FindingType> types, Set<Zone> occupied, boolean deviceDrawn) {
         double u = r.nextDouble();
         int count = 0;
         while (u > COUNT_CDF[count]) {
             count++;
         }
         List<Placed> out = new ArrayList<>();
-        Set<Zone> occupied = EnumSet.noneOf(Zone.class);
-        boolean device = false;
+        boolean device = deviceDrawn;
         for (int attempt = 0; out.size() < count && attempt < 10 * count; attempt++) {
             FindingType type = pickType();
-            if (type == FindingType.DEVICE && device) {
+            if (!types.contains(type) || (type == FindingType.DEVICE && device)) {
                 continue;
             }
             List<Zone> allowed = new ArrayList<>();
@@ -74,7 +131,7 @@ final class FindingSampler {
             }
             Zone zone = allowed.get(r.nextInt(allowed.size()));
             boolean uncertain = type != FindingType.DEVICE && r.nextDouble() < UNCERTAIN;
-            Placed p = place(type, zone, uncertain);
+            Placed p = place(type, zone, uncertain, 1.0);
             if (p == null) {
                 continue;
             }
@@ -108,11 +165,11 @@ final class FindingSampler {
         };
     }
 
-    private Placed place(FindingType type, Zone zone, boolean uncertain) {
+    private Placed place(FindingType type, Zone zone, boolean uncertain, double scale) {
         for (int t = 0; t < TRIES; t++) {
             Placed p = switch (type) {
-                case NODULE -> nodule(zone, uncertain);
-                case OPACITY -> opacity(zone, uncertain);
+                case NODULE -> nodule(zone, uncertain, scale);
+                case OPACITY -> opacity(zone, uncertain, scale);
                 case EFFUSION -> effusion(zone, uncertain);
                 case ATELECTASIS -> atelectasis(zone, uncertain);
                 case DEVICE -> device(zone);
@@ -139,23 +196,23 @@ final class FindingSampler {
         return new double[] {x + 0.5, y + 0.5};
     }
 
-    private Placed nodule(Zone zone, boolean uncertain) {
+    private Placed nodule(Zone zone, boolean uncertain, double scale) {
         double[] c = pointIn(zone);
         if (c == null) {
             return null;
         }
-        double radius = Math.max(2.2, Anatomy.uniform(r, 0.014, 0.026) * z);
+        double radius = Math.max(2.2, Anatomy.uniform(r, 0.014, 0.026) * z * scale);
         Raster d = new Raster(size);
         d.ellipseAdd(c[0], c[1], radius, radius, Anatomy.uniform(r, 0.14, 0.24), Raster.FLAT);
         return finish(FindingType.NODULE, zone, d, uncertain, 0.95);
     }
 
-    private Placed opacity(Zone zone, boolean uncertain) {
+    private Placed opacity(Zone zone, boolean uncertain, double scale) {
         double[] c = pointIn(zone);
         if (c == null) {
             return null;
         }
-        double big = Anatomy.uniform(r, 0.045, 0.075) * z;
+        double big = Anatomy.uniform(r, 0.045, 0.075) * z * scale;
         Raster env = new Raster(size);
         int lobes = 3 + r.nextInt(3);
         for (int i = 0; i < lobes; i++) {

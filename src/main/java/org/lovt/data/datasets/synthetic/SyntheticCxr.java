@@ -28,9 +28,9 @@ public final class SyntheticCxr {
     /** Largest supported size. */
     public static final int MAX_SIZE = 4096;
 
-    private static final double CARDIOMEGALY = 0.2;
-    private static final double EDEMA = 0.12;
-    private static final double AP = 0.3;
+    static final double CARDIOMEGALY = 0.2;
+    static final double EDEMA = 0.12;
+    static final double AP = 0.3;
 
     private SyntheticCxr() {}
 
@@ -84,7 +84,7 @@ public final class SyntheticCxr {
                 report.impression(), cardiomegaly, edema, report.labels());
     }
 
-    private static SplittableRandom stream(long seed, String part, int index) {
+    static SplittableRandom stream(long seed, String part, int index) {
         return Seeds.javaRandom(seed, "synthetic-cxr/" + part + "/" + index);
     }
 }
