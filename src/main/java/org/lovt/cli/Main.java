@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "LoVT for the JVM: localized representation learning from chest X-rays and reports "
                 + "(ECCV 2022) on libtorch.",
-        subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, VerifyCommand.class, ConfigCommand.class, PrepareCommand.class, PretrainCommand.class, MetricsCommand.class,
+        subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, VerifyCommand.class,
+                ConfigCommand.class, PrepareCommand.class, PretrainCommand.class, EvaluateCommand.class,
+                MetricsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input: unreadable files, invalid configs, wrong arguments. */

@@ -1,0 +1,164 @@
+package org.lovt.api;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.lovt.LovtException;
+import org.lovt.config.UserConfig;
+import org.lovt.torch.HostTensor;
+import org.lovt.torch.StateDict;
+import org.lovt.torch.io.Safetensors;
+import org.lovt.torch.io.TensorFiles;
+import org.lovt.torch.io.TorchCheckpoint;
+import org.lovt.vision.ResNet;
+import org.lovt.vision.ResNetConfig;
+
+/**
+ * The backbone a downstream evaluation starts from (spec lovt-data-eval §3.3), from one of: a pre-training run folder
+ * of this project (its best checkpoint, else its last), an exported {@code backbone_weights.safetensors}, an original
+ * LoVT {@code .ckpt}, a torchvision {@code .pth} (or any state dict holding a bottleneck ResNet), the word
+ * {@code random} (torchvision's initialisation of a ResNet-50) or {@code imagenet} (the user config's
+ * {@code models.pretrained.resnet50_imagenet}). Only the ResNet (conv1 … layer4) is used; {@code fc} is dropped.
+ */
+final class DownstreamBackbones {
+    private static final Pattern BLOCK = Pattern.compile("^layer([1-4])\\.(\\d+)\\.");
+
+    /** A loaded backbone and where it came from. */
+    record Loaded(ResNet resnet, String description) {}
+
+    private DownstreamBackbones() {}
+
+    static Loaded resolve(String source, UserConfig user, Path userConfigFile) {
+        if (source == null || source.isBlank()) {
+            throw new LovtException("no backbone given (a run folder, a weights file, 'random' or 'imagenet')");
+        }
+        if (source.equals("random")) {
+            return new Loaded(new ResNet(ResNetConfig.resnet50(0)), "random (torchvision initialisation)");
+        }
+        if (source.equals("imagenet")) {
+            String path = user.models().pretrained().resnet50Imagenet();
+            if (path == null) {
+                throw new LovtException("--backbone imagenet needs the ImageNet weights' path as "
+                        + "models.pretrained.resnet50_imagenet in the user config (" + userConfigFile + ")");
+            }
+            Path file = Path.of(path);
+            return new Loaded(fromFile(file, "user config models.pretrained.resnet50_imagenet"),
+                    "imagenet (" + file + ")");
+        }
+        Path p = Path.of(source);
+        if (Files.isDirectory(p)) {
+            if (Files.isRegularFile(p.resolve("model.safetensors"))) {
+                return new Loaded(fromFile(p.resolve("model.safetensors"), null), "checkpoint " + p);
+            }
+            if (!Files.isRegularFile(p.resolve("config.yaml"))) {
+                throw new LovtException(p + ": not a pre-training run folder (no config.yaml) nor a checkpoint folder "
+                        + "(no model.safetensors)");
+            }
+            Path ckpt = ModelFiles.bestCheckpoint(p).orElseThrow(() -> new LovtException(p
+                    + ": the run has no checkpoint (checkpoints/best or checkpoints/last)"));
+            return new Loaded(fromFile(ckpt.resolve("model.safetensors"), null), "run " + p + " (" + ckpt.getFileName()
+                    + ")");
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new LovtException(source + ": no such backbone (a run folder, a weights file, 'random' or "
+                    + "'imagenet')");
+        }
+        return new Loaded(fromFile(p, null), p.toString());
+    }
+
+    /** A bottleneck ResNet from any weights file whose state dict holds one (under any prefix). */
+    static ResNet fromFile(Path file, String what) {
+        String name = what == null ? file.toString() : what + " " + file;
+        if (!Files.isRegularFile(file)) {
+            throw new LovtException(name + ": no such file");
+        }
+        Map<String, HostTensor> all;
+        try {
+            all = switch (TensorFiles.sniff(file)) {
+                case SAFETENSORS -> {
+                    var c = Safetensors.read(file);
+                    if (ScanBackbone.FORMAT.equals(c.metadata().get("format"))) {
+                        yield null;                                 // an exported backbone: checked by its loader
+                    }
+                    yield c.tensors();
+                }
+                case TORCH_ZIP, TORCH_LEGACY -> TorchCheckpoint.read(file,
+                        TorchCheckpoint.Options.defaults().lenient(true)).stateDict();
+                default -> throw new LovtException(name + ": not a weights file (expected safetensors, a LoVT .ckpt "
+                        + "or a torchvision .pth)");
+            };
+        } catch (LovtException e) {
+            throw e.getMessage().startsWith(name) ? e : new LovtException(name + ": " + e.getMessage(), e);
+        }
+        if (all == null) {
+            return ScanBackbone.load(file).resnet();
+        }
+        String prefix = prefix(all);
+        if (prefix == null) {
+            throw new LovtException(name + ": holds no bottleneck ResNet (no conv1.weight with layer1.0.conv3.weight "
+                    + "under any prefix; ResNet-18/34 and other architectures are not supported)");
+        }
+        Map<String, HostTensor> w = new LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !k.startsWith(prefix + "fc.")) {
+                w.put(k.substring(prefix.length()), v);
+            }
+        });
+        ResNetConfig config = architecture(name, w);
+        ResNet resnet = new ResNet(config);
+        try {
+            StateDict.fromHost(w).loadInto(resnet, true);
+        } catch (LovtException e) {
+            throw new LovtException(name + ": not a matching ResNet (" + config + "): " + e.getMessage(), e);
+        }
+        return resnet;
+    }
+
+    private static String prefix(Map<String, HostTensor> all) {
+        for (String k : all.keySet()) {
+            if (k.endsWith("conv1.weight")) {
+                String p = k.substring(0, k.length() - "conv1.weight".length());
+                if (p.isEmpty() || p.endsWith(".")) {
+                    if (all.containsKey(p + "layer1.0.conv3.weight")) {
+                        return p;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Stage depths and stem width read from the weights' names and shapes. */
+    static ResNetConfig architecture(String name, Map<String, HostTensor> w) {
+        Map<Integer, TreeSet<Integer>> blocks = new TreeMap<>();
+        for (String k : w.keySet()) {
+            Matcher m = BLOCK.matcher(k);
+            if (m.find()) {
+                blocks.computeIfAbsent(Integer.parseInt(m.group(1)), i -> new TreeSet<>())
+                        .add(Integer.parseInt(m.group(2)));
+            }
+        }
+        int[] layers = new int[4];
+        for (int i = 1; i <= 4; i++) {
+            TreeSet<Integer> b = blocks.get(i);
+            if (b == null || b.first() != 0 || b.last() != b.size() - 1) {
+                throw new LovtException(name + ": the ResNet's layer" + i + " blocks are missing or not numbered "
+                        + "0..n-1 (" + b + ")");
+            }
+            layers[i - 1] = b.size();
+        }
+        long[] conv1 = w.get("conv1.weight").shape();
+        if (conv1.length != 4 || conv1[1] != 3) {
+            throw new LovtException(name + ": conv1.weight has shape " + java.util.Arrays.toString(conv1)
+                    + ", expected (stem width, 3, 7, 7)");
+        }
+        return new ResNetConfig(layers, (int) conv1[0], 0);
+    }
+
+}
