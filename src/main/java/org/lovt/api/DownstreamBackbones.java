@@ -29,8 +29,15 @@ import org.lovt.vision.ResNetConfig;
 final class DownstreamBackbones {
     private static final Pattern BLOCK = Pattern.compile("^layer([1-4])\\.(\\d+)\\.");
 
-    /** A loaded backbone and where it came from. */
-    record Loaded(ResNet resnet, String description) {}
+    /**
+     * A loaded backbone, where it came from, and its pre-training's region feature layer (the layer the original's
+     * linear head reads: {@code encoder.config.region_feature_layer}; {@code conv5} where nothing says otherwise).
+     */
+    record Loaded(ResNet resnet, String description, String regionLayer) {
+        Loaded(ResNet resnet, String description) {
+            this(resnet, description, "conv5");
+        }
+    }
 
     private DownstreamBackbones() {}
 
@@ -62,14 +69,23 @@ final class DownstreamBackbones {
             }
             Path ckpt = ModelFiles.bestCheckpoint(p).orElseThrow(() -> new LovtException(p
                     + ": the run has no checkpoint (checkpoints/best or checkpoints/last)"));
+            String region = Files.isRegularFile(p.resolve(ModelFiles.MODEL_JSON))
+                    ? ModelFiles.readRunModel(p).scan().regionFeatureLayer() : "conv5";
             return new Loaded(fromFile(ckpt.resolve("model.safetensors"), null), "run " + p + " (" + ckpt.getFileName()
-                    + ")");
+                    + ")", region);
         }
         if (!Files.isRegularFile(p)) {
             throw new LovtException(source + ": no such backbone (a run folder, a weights file, 'random' or "
                     + "'imagenet')");
         }
-        return new Loaded(fromFile(p, null), p.toString());
+        String region = "conv5";
+        if (TensorFiles.sniff(p) == TensorFiles.Kind.SAFETENSORS) {
+            String r = Safetensors.read(p).metadata().get("region_feature_layer");
+            if (r != null && ScanBackbone.FORMAT.equals(Safetensors.read(p).metadata().get("format"))) {
+                region = r;
+            }
+        }
+        return new Loaded(fromFile(p, null), p.toString(), region);
     }
 
     /** A bottleneck ResNet from any weights file whose state dict holds one (under any prefix). */

@@ -190,7 +190,7 @@ public final class DownstreamEvaluation {
             DownstreamBackbones.Loaded b = DownstreamBackbones.resolve(backbone, user, userFile);
             DownstreamRunner.Settings s = new DownstreamRunner.Settings(task, lr != null ? lr : task.configLr(), seed,
                     inputSize, batchSize != null ? batchSize : task.batchSize(),
-                    maxEpochs != null ? maxEpochs : task.maxEpochs(), headWidthDivisor,
+                    maxEpochs != null ? maxEpochs : task.maxEpochs(), headWidthDivisor, b.regionLayer(),
                     workers != null ? workers : Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
                     featureCache, Runtime.getRuntime().maxMemory() / 3, Devices.best(), log);
             DownstreamRunner.Result r = DownstreamRunner.run(s, b.resnet(), b.description(), prepared, runDir);

@@ -88,6 +88,8 @@ public final class DownstreamRunner {
      * @param batchSize        samples per batch (the task's unless changed)
      * @param maxEpochs        the epoch limit (the task's unless changed)
      * @param headWidthDivisor divides the YOLOv3 head's internal widths (1 = the original; tests use more)
+     * @param linearLayer      the feature map the linear head reads: the backbone's pre-training region feature
+     *                         layer, as the original ({@code conv5} for every shipped encoder)
      * @param workers          loader threads for decoding images
      * @param cacheFeatures    frozen tasks: compute the backbone's features once per image
      * @param cacheMemory      bytes the feature cache may hold on the heap before it spills to a file
@@ -95,10 +97,13 @@ public final class DownstreamRunner {
      * @param log              progress and messages
      */
     public record Settings(DownstreamTask task, double learningRate, long seed, int inputSize, int batchSize,
-                           int maxEpochs, int headWidthDivisor, int workers, boolean cacheFeatures, long cacheMemory,
+                           int maxEpochs, int headWidthDivisor, String linearLayer, int workers, boolean cacheFeatures, long cacheMemory,
                            Device device, PrintStream log) {
         public Settings {
             Objects.requireNonNull(task, "task");
+            if (!ResNet.FEATURES.contains(linearLayer)) {
+                throw new LovtException("linear head layer '" + linearLayer + "' is not one of " + ResNet.FEATURES);
+            }
             if (!(learningRate > 0) || inputSize < 32 || inputSize % 32 != 0 || batchSize < 1 || maxEpochs < 1
                     || headWidthDivisor < 1 || workers < 0) {
                 throw new LovtException("invalid evaluation settings: lr " + learningRate + ", input size "
@@ -110,7 +115,7 @@ public final class DownstreamRunner {
         /** The task's own settings with {@code lr} and {@code seed}, on the best device. */
         public static Settings of(DownstreamTask task, double lr, long seed, PrintStream log) {
             return new Settings(task, lr, seed, DownstreamTask.INPUT_SIZE, task.batchSize(), task.maxEpochs(), 1,
-                    Math.max(1, Runtime.getRuntime().availableProcessors() - 1), true,
+                    "conv5", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), true,
                     Runtime.getRuntime().maxMemory() / 3, Devices.best(), log);
         }
     }
@@ -213,6 +218,9 @@ public final class DownstreamRunner {
         n.put("monitor", t.monitorKey());
         n.put("original_monitor", t.originalMonitor());
         n.put("head_width_divisor", s.headWidthDivisor());
+        if (t.head() == DownstreamTask.Head.LINEAR) {
+            n.put("linear_layer", s.linearLayer());
+        }
         n.put("feature_cache", t.frozen() && s.cacheFeatures());
         n.put("train_samples", train.size());
         n.put("val_samples", val.size());

@@ -38,8 +38,8 @@ final class Heads {
             case YOLO_V3 -> new Yolo(c, targets.get(0), s.inputSize(), s.headWidthDivisor());
             case UNET -> new Segmentation(new ResUNetHead(c, targets.size()), targets, List.of("input", "conv1",
                     "conv2", "conv3", "conv4", "conv5"), s.inputSize());
-            case LINEAR -> new Segmentation(new LinearSegmentation(c.stageChannels(3), targets.size()), targets,
-                    List.of("conv5"), s.inputSize());
+            case LINEAR -> new Segmentation(new LinearSegmentation(shape(backbone, s.linearLayer(), s.inputSize())[0],
+                    targets.size()), targets, List.of(s.linearLayer()), s.inputSize());
         };
     }
 
@@ -145,7 +145,7 @@ final class Heads {
                 return List.of(u.forward(f.get("input"), f.get("conv1"), f.get("conv2"), f.get("conv3"),
                         f.get("conv4"), f.get("conv5")));
             }
-            return List.of(((LinearSegmentation) head).forward(f.get("conv5"), size, size));
+            return List.of(((LinearSegmentation) head).forward(f.get(layers.get(0)), size, size));
         }
 
         @Override

@@ -375,7 +375,9 @@ public final class SyntheticDownstream {
         switch (format) {
             case RSNA, COVID -> {
                 if (!negative) {
-                    lesions.addAll(java.util.Collections.nCopies(count(r, 0.55, 0.9, 1.0), Lesion.OPACITY));
+                    // RSNA's pneumonia boxes are lobar-sized (about a fifth of the image wide); COVID's opacities patchy.
+                    lesions.addAll(java.util.Collections.nCopies(count(r, 0.55, 0.9, 1.0),
+                            format == DownstreamFormat.RSNA ? Lesion.LARGE_OPACITY : Lesion.OPACITY));
                 }
                 return new DownstreamCxr.Plan(lesions, NOT_OPACITY, true);
             }
