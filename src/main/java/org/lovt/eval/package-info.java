@@ -1,5 +1,5 @@
 /**
- * Downstream evaluation: the frozen-feature linear probe; the heads and metrics live in the sub-packages.
+ * Downstream evaluation: the frozen-feature linear probe; the protocol, heads and metrics live in the sub-packages.
  *
  * <p><b>Internal:</b> not a stable interface; it may change in any release. Use {@code org.lovt.api}.
  */

@@ -548,23 +548,7 @@ public final class DownstreamRunner {
                     };
                     loader = new DataLoader<>(idx, this::fromCache, o);
                 } else {
-                    List<Integer> order = new ArrayList<>();
-                    loader = new DataLoader<DownstreamSample, EvalBatch>(new SampleSource<>() {
-                        @Override
-                        public int size() {
-                            return split.size();
-                        }
-
-                        @Override
-                        public DownstreamSample load(int index, SplittableRandom rnd) {
-                            return split.get(index);
-                        }
-
-                        @Override
-                        public String describe(int index) {
-                            return split.imageFile(index).toString();
-                        }
-                    }, l -> collate(l, ids(l)), o);
+                    loader = new DataLoader<>(samples(), l -> collate(l, ids(l)), o);
                 }
                 long batches = loader.batchesPerEpoch();
                 DataLoader<?, EvalBatch> fin = loader;

@@ -16,14 +16,10 @@ import org.lovt.train.LrSchedule;
  * <p>The trainer takes one optimizer step per batch here (no accumulation), so steps taken = batches run.
  */
 public final class EvalSchedule implements LrSchedule {
-    static final double THRESHOLD = 1e-4;
-
     private final double learningRate;
     private final long warmupSteps;
     private final String lossKey;
-    private double plateauLr;
-    private double best = Double.POSITIVE_INFINITY;
-    private int badEpochs;
+    private final LrSchedule.ReduceOnPlateau plateau;
 
     /**
      * @param learningRate the task's lr
@@ -37,7 +33,8 @@ public final class EvalSchedule implements LrSchedule {
         this.learningRate = learningRate;
         this.warmupSteps = warmupSteps;
         this.lossKey = lossKey;
-        this.plateauLr = warmupSteps > 0 ? DownstreamTask.WARMUP_LR : learningRate;
+        this.plateau = new LrSchedule.ReduceOnPlateau(warmupSteps > 0 ? DownstreamTask.WARMUP_LR : learningRate,
+                DownstreamTask.PLATEAU_PATIENCE, DownstreamTask.PLATEAU_FACTOR);
     }
 
     /** Whether the backbone is still frozen after {@code batchesRun} training batches (fine-tuning tasks). */
@@ -47,7 +44,7 @@ public final class EvalSchedule implements LrSchedule {
 
     @Override
     public double lr(long stepsTaken) {
-        return warmupSteps > 0 && stepsTaken >= warmupSteps ? learningRate : plateauLr;
+        return warmupSteps > 0 && stepsTaken >= warmupSteps ? learningRate : plateau.lr(stepsTaken);
     }
 
     @Override
@@ -56,27 +53,16 @@ public final class EvalSchedule implements LrSchedule {
         if (loss == null) {
             throw new LovtException("the validation gave no '" + lossKey + "' for the learning-rate schedule");
         }
-        if (loss < best * (1 - THRESHOLD)) {
-            best = loss;
-            badEpochs = 0;
-        } else if (++badEpochs > DownstreamTask.PLATEAU_PATIENCE) {
-            plateauLr *= DownstreamTask.PLATEAU_FACTOR;
-            badEpochs = 0;
-        }
+        plateau.onValidation(loss);
     }
 
     @Override
     public Map<String, Double> state() {
-        return Map.of("lr", plateauLr, "best", best, "bad_epochs", (double) badEpochs);
+        return plateau.state();
     }
 
     @Override
     public void restore(Map<String, Double> s) {
-        if (s.isEmpty()) {
-            return;
-        }
-        plateauLr = s.get("lr");
-        best = s.get("best");
-        badEpochs = s.get("bad_epochs").intValue();
+        plateau.restore(s);
     }
 }
