@@ -283,7 +283,9 @@ public final class DownstreamRunner {
             ModelCheckpoint checkpoint = new ModelCheckpoint(checkpoints, model, optimizer, List::of, 0);
             Trainer.Settings ts = new Trainer.Settings(s.maxEpochs(), Long.MAX_VALUE, Long.MAX_VALUE, 1, 0,
                     task.monitorKey(), MonitorMode.MAX);
-            Trainer<EvalBatch> trainer = new Trainer<>(this, train.source(), optimizer, schedule, ts)
+            BatchSource<EvalBatch> trainBatches = train.source();
+            closeables.add(trainBatches);                     // its loader threads end with the run
+            Trainer<EvalBatch> trainer = new Trainer<>(this, trainBatches, optimizer, schedule, ts)
                     .addListener(new GradientGuard(model, checkpoints))
                     .addListener(new EarlyStopping(DownstreamTask.MIN_DELTA, task.patience()))
                     .addListener(checkpoint)
