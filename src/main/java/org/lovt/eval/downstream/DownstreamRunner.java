@@ -248,6 +248,8 @@ public final class DownstreamRunner {
         private final EvalSchedule schedule;
         private final List<AutoCloseable> closeables = new ArrayList<>();
         private final boolean cached;
+        /** The validation metrics of the best epoch so far. */
+        private final Map<String, Double> bestValidation = new LinkedHashMap<>();
 
         Run(Settings s, DownstreamModel model, HeadAdapter head, DownstreamSplit train, DownstreamSplit val,
             DownstreamSplit test, Path dir) {
@@ -290,12 +292,21 @@ public final class DownstreamRunner {
                     .addListener(new EarlyStopping(DownstreamTask.MIN_DELTA, task.patience()))
                     .addListener(checkpoint)
                     .addListener(new MetricsLogger(log, 5))
-                    .addListener(new TrainProgress(s.log()));
+                    .addListener(new TrainProgress(s.log()))
+                    .addListener(new org.lovt.train.TrainListener<Object>() {
+                        @Override
+                        public void onEpochEnd(org.lovt.train.Fit fit, EpochEnd end) {
+                            if (end.best()) {
+                                bestValidation.clear();
+                                bestValidation.putAll(end.validation());
+                            }
+                        }
+                    });
             Trainer.Result r = trainer.fit(TrainState.start());
             Path best = checkpoints.resolve(Checkpoints.BEST).orElseThrow(() -> new LovtException(dir
                     + ": the run ended without a best checkpoint"));
             TrainState bestState = Checkpoints.load(best, model, optimizer);
-            Map<String, Double> bestVal = prefixed("val/", bestValidation(dir, bestState));
+            Map<String, Double> bestVal = prefixed("val/", bestValidation);
             s.log().println("testing the best checkpoint (" + best.getFileName() + ", epoch " + (bestState.bestEpoch() + 1)
                     + ") on " + test.split.size() + " test images");
             Map<String, Double> testMetrics = prefixed("test/", evaluate(test));
@@ -317,27 +328,6 @@ public final class DownstreamRunner {
                 throw new LovtException(dir.resolve(TEST_RESULTS) + ": cannot write: " + e.getMessage(), e);
             }
             return new Result(dir, testMetrics, bestVal, bestState.bestEpoch(), r.state().epoch(), r.stoppedEarly());
-        }
-
-        /** The best epoch's validation metrics, read back from {@code metrics.jsonl}. */
-        private static Map<String, Double> bestValidation(Path dir, TrainState best) {
-            Map<String, Double> out = new LinkedHashMap<>();
-            try {
-                for (String line : Files.readAllLines(dir.resolve("metrics.jsonl"))) {
-                    var node = JSON.readTree(line);
-                    if (node.path("epoch").asInt(-1) != best.bestEpoch()) {
-                        continue;
-                    }
-                    node.fields().forEachRemaining(e -> {
-                        if (e.getKey().startsWith("val/") && e.getValue().isNumber()) {
-                            out.put(e.getKey().substring(4), e.getValue().asDouble());
-                        }
-                    });
-                }
-            } catch (IOException e) {
-                throw new LovtException(dir.resolve("metrics.jsonl") + ": cannot read: " + e.getMessage(), e);
-            }
-            return out;
         }
 
         private static Map<String, Double> prefixed(String prefix, Map<String, Double> m) {
@@ -465,9 +455,7 @@ public final class DownstreamRunner {
                 masks = new byte[n][];
                 boxes = new ArrayList<>(java.util.Collections.nCopies(n, List.of()));
                 ProgressLine progress = ProgressLine.on(s.log(), "features of " + name, n, "images");
-                model.backbone().train(false);
-                try (NoGradGuard g = new NoGradGuard();
-                     DataLoader<DownstreamSample, List<DownstreamSample>> loader = new DataLoader<>(
+                try (DataLoader<DownstreamSample, List<DownstreamSample>> loader = new DataLoader<>(
                              samples(), l -> l, LoaderOptions.of(s.batchSize(), false, false, s.workers(), s.seed()))) {
                     Iterator<List<DownstreamSample>> it = loader.epoch(0);
                     int done = 0;
@@ -475,9 +463,7 @@ public final class DownstreamRunner {
                         List<DownstreamSample> batch = it.next();
                         EvalBatch b = collate(batch, index(batch, done));
                         try (Scope sc = Scope.open()) {
-                            Tensor x = Tensors.fromHost(b.images()).to(s.device(), torch.ScalarType.Float)
-                                    .expand(b.size(), 3, s.inputSize(), s.inputSize());
-                            Map<String, Tensor> f = backboneFeatures(x);
+                            Map<String, Tensor> f = features(b, true);
                             if (store == null) {
                                 f.forEach((k, v) -> sizes.put(k, (int) (v.numel() / b.size())));
                                 store = new FeatureStore(n, sizes, s.cacheMemory(), dir.resolve("feature-cache"));
