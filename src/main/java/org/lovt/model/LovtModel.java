@@ -63,7 +63,7 @@ public final class LovtModel extends Module {
         boolean bn = config.projectionNorm() == BiModalModelConfig.Norm.BATCH;
         long dZ = config.dZ();
         modelA = register_module("model_a", new ModalityModel(scanEncoder, scanEncoder.localDim(),
-                scanEncoder.localDim(), config.dHidden(), dZ, config.dZgOrDefault(), bn));
+                scanEncoder.globalDim(), config.dHidden(), dZ, config.dZgOrDefault(), bn));
         modelB = register_module("model_b", new ModalityModel(reportEncoder, reportEncoder.localDim(),
                 reportEncoder.localDim(), config.dHidden(), dZ, config.dZgOrDefault(), bn));
         crossAttention = register_module("ll_attention", new CrossAttention(dZ,

@@ -23,6 +23,7 @@ public final class ScanEncoder extends Module {
     private final ResNet backbone;
     private final AttentionPool attentionPool;
     private final long dL;
+    private final long dG;
     /** Containers created here, kept reachable (see Modules.container). */
     private final java.util.List<Module> containers = new java.util.ArrayList<>();
 
@@ -39,7 +40,7 @@ public final class ScanEncoder extends Module {
         } else {
             this.backbone = null;
         }
-        long dG = config.globalFeatureLayer().equals(ScanEncoderConfig.LOCAL) || backbone == null ? dL
+        this.dG = config.globalFeatureLayer().equals(ScanEncoderConfig.LOCAL) || backbone == null ? dL
                 : channels(backbone.config(), config.globalFeatureLayer());
         attentionPool = config.globalAggregator() == Aggregator.AVGPOOL_ATTENTION
                 ? register_module("global_aggregator", new AttentionPool(dG, POOL_HEADS)) : null;
@@ -76,6 +77,11 @@ public final class ScanEncoder extends Module {
     /** Dimension of the region features. */
     public long localDim() {
         return dL;
+    }
+
+    /** Dimension of the global feature: the region features' or, with another global layer, that layer's width. */
+    public long globalDim() {
+        return dG;
     }
 
     /** Images (B, 3, H, W) → regions, global feature and (optionally) the pool's weights. */
