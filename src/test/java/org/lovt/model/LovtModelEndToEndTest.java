@@ -56,4 +56,31 @@ class LovtModelEndToEndTest {
             assertTrue(!sd.get("model_b.encoder.language_model.embeddings.word_embeddings.weight").requires_grad());
         }
     }
+
+    @Test
+    void aGlobalLayerWiderThanTheRegionLayerFeedsTheGlobalProjectionAndTrainsTheDeeperStages() {
+        BiModalModelConfig c = Experiments.model("LoVT_100", List.of("pretrain_model.d_z=16",
+                "pretrain_model.d_hidden=32", "pretrain_model.encoder_a.region_feature_layer=conv3",
+                "pretrain_model.encoder_a.global_feature_layer=conv5",
+                "pretrain_model.encoder_a.local_weights_from_aggregator=false", "pretrain_model.l_weights_a=null",
+                "pretrain_model.encoder_b.freeze_encoder_layers=1"));
+        try (WordPieceTokenizer tok = WordPieceTokenizer.fromVocab(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]",
+                "[MASK]", "no", "effusion", "."), true, "test"); Scope s = Scope.open()) {
+            ScanEncoder scan = new ScanEncoder(c.encoderA(), new ResNetConfig(new int[] {1, 1, 1, 1}, 4, 0));
+            assertEquals(32, scan.localDim(), "conv3: 2 x 4 x 4 channels");
+            assertEquals(128, scan.globalDim(), "conv5: 8 x 4 x 4 channels");
+            ReportEncoder report = new ReportEncoder(c.encoderB(),
+                    new BertConfig(tok.vocabSize(), 24, 2, 4, 48, "gelu", 0.1, 0.1, 64, 2, 0.02, 1e-12, 0));
+            LovtModel m = new LovtModel(c, scan, report);
+            m.train(true);
+            torch.manual_seed(0);
+            ReportBatch reports = new ReportPacker(tok, 64).pack(List.of(List.of("No effusion."),
+                    List.of("Effusion."), List.of("No effusion."), List.of("Effusion.")));
+            LovtModel.Output o = m.forward(torch.randn(4, 3, 64, 64), reports);
+            assertArrayEquals(new long[] {4, 64, 32}, o.a().local().sizes().vec().get(), "8x8 regions of layer2");
+            o.totalLoss().backward();
+            assertTrue(StateDict.of(m).get("model_a.encoder.feature_extractor.backbone_layers.layer4.0.conv1.weight")
+                    .grad().abs().sum().item_double() > 0, "layer4 learns through the global loss");
+        }
+    }
 }
