@@ -79,6 +79,10 @@ public final class Natives {
             } catch (UnsatisfiedLinkError | ExceptionInInitializerError e) {
                 throw new LovtException("cannot load libtorch from " + torchDir + ": " + e, e);
             }
+            // NNPACK: where it cannot initialise (this project's VMs: "Unsupported hardware"), libtorch tries again
+            // and logs a warning for every eligible convolution (thousands per evaluation); where it can, it is an
+            // alternative kernel for a few no-grad convolutions. Off, every convolution takes the oneDNN/native path.
+            torch.globalContext().setUserEnabledNNPACK(false);
             checkingKernels = true;
             try {
                 KernelCheck.applyBeforeFirstUse();
