@@ -74,6 +74,7 @@ public final class DownstreamSuite {
         private Path out = Path.of("results");
         private List<String> tasks = DownstreamEvaluation.tasks();
         private int runs = RUNS;
+        private int maxLrs;
         private final Map<String, Path> data = new TreeMap<>();
         private Path dataRoot;
         private boolean quick;
@@ -115,6 +116,15 @@ public final class DownstreamSuite {
         /** Final runs per task (default 5). */
         public Builder runs(int n) {
             this.runs = n;
+            return this;
+        }
+
+        /**
+         * Try only the first {@code n} lrs of each task's grid (default 0: the whole grid, as the original); with one
+         * left, the runs use it without a trial. For reduced sweeps such as the demo's.
+         */
+        public Builder maxLrs(int n) {
+            this.maxLrs = n;
             return this;
         }
 
@@ -237,8 +247,9 @@ public final class DownstreamSuite {
                         r.epochs(), r.stoppedEarly());
             };
             log.printf("[sweep] %s: %d tasks, %d runs each after the lr grids, %d runs in all, into %s%n", model,
-                    taskList.size(), runs, Sweep.plannedRuns(taskList, runs), out);
-            Sweep.Result r = Sweep.run(new Sweep.Settings(out, model, taskList, runs, fingerprint, log), runner);
+                    taskList.size(), runs, Sweep.plannedRuns(taskList, runs, maxLrs), out);
+            Sweep.Result r = Sweep.run(new Sweep.Settings(out, model, taskList, runs, maxLrs, fingerprint, log),
+                    runner);
             List<TaskOutcome> outcomes = new ArrayList<>();
             for (Sweep.TaskResult t : r.tasks()) {
                 RunStatistics h = t.headline();

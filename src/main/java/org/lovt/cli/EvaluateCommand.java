@@ -48,6 +48,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "With --suite: final runs per task (default: ${DEFAULT-VALUE}, the original's).")
     int runs;
 
+    @CommandLine.Option(names = "--max-lrs", paramLabel = "N", defaultValue = "0",
+            description = "With --suite: try only the first N lrs of each grid (default: ${DEFAULT-VALUE} = the whole "
+                    + "grid, the original; with 1 the runs use the grid's first lr without a trial).")
+    int maxLrs;
+
     @CommandLine.Option(names = "--data-root", paramLabel = "DIR",
             description = "With --suite: a folder with the prepared data sets as sub-folders rsna/, covid/, siim/, "
                     + "object-cxr/, nih/ (default: the user config's data.<dataset>.path).")
@@ -114,9 +119,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (task == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give a TASK or --suite paper");
         }
-        if (name != null || tasks != null || dataRoot != null || quick) {
+        if (name != null || tasks != null || dataRoot != null || quick || maxLrs != 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--name, --tasks, --data-root and --quick go with --suite paper");
+                    "--name, --tasks, --max-lrs, --data-root and --quick go with --suite paper");
         }
         DownstreamEvaluation.Builder b = DownstreamEvaluation.builder(task).backbone(backbone).data(data).out(this.out)
                 .seed(seed).inputSize(inputSize != null ? inputSize : 224)
@@ -153,7 +158,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--suite paper takes no TASK, --lr, --seed or "
                     + "--data (use --tasks and --data-root; the protocol chooses lrs and seeds)");
         }
-        DownstreamSuite.Builder b = DownstreamSuite.builder().backbone(backbone).name(name).runs(runs).quick(quick)
+        DownstreamSuite.Builder b = DownstreamSuite.builder().backbone(backbone).name(name).runs(runs).maxLrs(maxLrs).quick(quick)
                 .dataRoot(dataRoot).featureCache(!noFeatureCache).userConfig(userConfig).log(log)
                 .out(this.out != null ? this.out : Path.of("results"));
         if (tasks != null) {

@@ -71,13 +71,24 @@ public final class Sweep {
      * @param name        the model's row name in the tables
      * @param tasks       the tasks, in order
      * @param runs        final runs per task
+     * @param maxLrs      try only the first this many lrs of each grid (0: the whole grid, the original); with one
+     *                    left, it is the lr of the runs
      * @param fingerprint what makes two sweeps of the same name the same (backbone, sizes, ...): a restart with
      *                    other values is refused
      * @param log         progress
      */
-    public record Settings(Path out, String name, List<DownstreamTask> tasks, int runs, Map<String, String> fingerprint,
-                           PrintStream log) {
+    public record Settings(Path out, String name, List<DownstreamTask> tasks, int runs, int maxLrs,
+                           Map<String, String> fingerprint, PrintStream log) {
+        /** The whole grids. */
+        public Settings(Path out, String name, List<DownstreamTask> tasks, int runs, Map<String, String> fingerprint,
+                        PrintStream log) {
+            this(out, name, tasks, runs, 0, fingerprint, log);
+        }
+
         public Settings {
+            if (maxLrs < 0) {
+                throw new LovtException("max lrs must be >= 0 (0: the whole grid), got " + maxLrs);
+            }
             Objects.requireNonNull(out, "out");
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.+-]*")) {
                 throw new LovtException("model name '" + name + "': use letters, digits and _ . + - (it names a "
@@ -88,7 +99,11 @@ public final class Sweep {
                         + " tasks, " + runs + " runs)");
             }
             tasks = List.copyOf(tasks);
-            fingerprint = Map.copyOf(fingerprint);
+            Map<String, String> f = new java.util.HashMap<>(fingerprint);
+            if (maxLrs > 0) {
+                f.put("max_lrs", Integer.toString(maxLrs));
+            }
+            fingerprint = Map.copyOf(f);
         }
     }
 
@@ -116,11 +131,22 @@ public final class Sweep {
 
     /** How many runs the sweep trains in all (trials included, the reused trial counted once). */
     public static int plannedRuns(List<DownstreamTask> tasks, int runs) {
+        return plannedRuns(tasks, runs, 0);
+    }
+
+    /** The same with the grids cut to {@code maxLrs} values (0: whole grids). */
+    public static int plannedRuns(List<DownstreamTask> tasks, int runs, int maxLrs) {
         int n = 0;
         for (DownstreamTask t : tasks) {
-            n += t.lrGrid().size() > 1 ? t.lrGrid().size() + runs - 1 : runs;
+            int g = grid(t, maxLrs).size();
+            n += g > 1 ? g + runs - 1 : runs;
         }
         return n;
+    }
+
+    /** The lrs a task tries: its grid, or its first {@code maxLrs} values. */
+    static List<Double> grid(DownstreamTask t, int maxLrs) {
+        return maxLrs > 0 && t.lrGrid().size() > maxLrs ? t.lrGrid().subList(0, maxLrs) : t.lrGrid();
     }
 
     /** Runs (or resumes) the sweep. */
@@ -202,7 +228,7 @@ public final class Sweep {
             this.s = s;
             this.runner = runner;
             this.modelDir = s.out().resolve("runs").resolve(s.name());
-            this.planned = plannedRuns(s.tasks(), s.runs());
+            this.planned = plannedRuns(s.tasks(), s.runs(), s.maxLrs());
         }
 
         Result execute() {
@@ -263,17 +289,18 @@ public final class Sweep {
             Path dir = modelDir.resolve(t.key());
             String where = "task " + (index + 1) + "/" + s.tasks().size() + " " + t.key();
             Map<Double, Double> trials = new LinkedHashMap<>();
-            double lr = t.configLr();
+            List<Double> grid = grid(t, s.maxLrs());
+            double lr = grid.size() == 1 ? grid.get(0) : t.configLr();
             List<Path> runDirs = new ArrayList<>();
             List<Map<String, Double>> runs = new ArrayList<>();
-            if (t.lrGrid().size() > 1) {
+            if (grid.size() > 1) {
                 Double best = null;
                 double bestValue = Double.NEGATIVE_INFINITY;
                 Map<Double, DownstreamRunner.Result> byLr = new LinkedHashMap<>();
-                for (int j = 0; j < t.lrGrid().size(); j++) {
-                    double g = t.lrGrid().get(j);
-                    DownstreamRunner.Result r = runOrSkip(t, g, BASE_SEED, dir.resolve(trialDir(g)), where
-                            + " · lr trial " + (j + 1) + "/" + t.lrGrid().size() + " (lr " + PythonFloats.repr(g) + ")");
+                for (int j = 0; j < grid.size(); j++) {
+                    double g = grid.get(j);
+                    DownstreamRunner.Result r = runOrSkip(t, g, BASE_SEED, dir.resolve(trialDir(g)),  where
+                            + " · lr trial " + (j + 1) + "/" + grid.size() + " (lr " + PythonFloats.repr(g) + ")");
                     double v = r.bestValidation().getOrDefault(t.monitorKey(), Double.NaN);
                     trials.put(g, v);
                     byLr.put(g, r);

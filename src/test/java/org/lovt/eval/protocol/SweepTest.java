@@ -194,4 +194,21 @@ class SweepTest {
         assertTrue(cmp.contains("LoVT_demo") && cmp.contains("random"), cmp);
         assertFalse(Files.exists(out.resolve("runs/random/covid_linear")));
     }
+
+    @Test
+    void maxLrsCutsEachGridAndOneLrNeedsNoTrial(@TempDir Path out) {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        List<DownstreamTask> tasks = List.of(DownstreamTasks.get("covid_linear"), DownstreamTasks.get("rsna_frozen_10"));
+        FakeRunner two = new FakeRunner((t, lr) -> lr == 1e-2 ? 0.5 : 0.1);
+        Sweep.run(new Sweep.Settings(out.resolve("two"), "m", tasks, 2, 2, Map.of(), quiet), two);
+        assertEquals(List.of("covid_linear 0.03 12345", "covid_linear 0.01 12345", "covid_linear 0.01 12346",
+                "rsna_frozen_10 0.001 12345", "rsna_frozen_10 0.001 12346"), two.calls);
+        assertEquals(two.calls.size(), Sweep.plannedRuns(tasks, 2, 2));
+        FakeRunner one = new FakeRunner((t, lr) -> 0.1);
+        Sweep.run(new Sweep.Settings(out.resolve("one"), "m", tasks.subList(0, 1), 2, 1, Map.of(), quiet), one);
+        assertEquals(List.of("covid_linear 0.03 12345", "covid_linear 0.03 12346"), one.calls);
+        LovtException e = assertThrows(LovtException.class, () -> Sweep.run(new Sweep.Settings(out.resolve("one"),
+                "m", tasks.subList(0, 1), 2, 0, Map.of(), quiet), new FakeRunner((t, lr) -> 0.1)));
+        assertTrue(e.getMessage().contains("max_lrs"), "a cut grid is another setting: " + e.getMessage());
+    }
 }
