@@ -23,10 +23,13 @@ import org.lovt.vision.ResNetConfig;
  * The backbone a downstream evaluation starts from (spec lovt-data-eval §3.3), from one of: a pre-training run folder
  * of this project (its best checkpoint, else its last), an exported {@code backbone_weights.safetensors}, an original
  * LoVT {@code .ckpt}, a torchvision {@code .pth} (or any state dict holding a bottleneck ResNet), the word
- * {@code random} (torchvision's initialisation of a ResNet-50) or {@code imagenet} (the user config's
+ * {@code random} (torchvision's initialisation of a ResNet-50), {@code random:SOURCE} (the same initialisation of
+ * SOURCE's architecture, with its region feature layer: the random control of a small model) or {@code imagenet} (the user config's
  * {@code models.pretrained.resnet50_imagenet}). Only the ResNet (conv1 … layer4) is used; {@code fc} is dropped.
  */
 final class DownstreamBackbones {
+    /** {@code random:SOURCE}: a freshly initialised ResNet of SOURCE's architecture and region layer. */
+    static final String RANDOM_LIKE = "random:";
     private static final Pattern BLOCK = Pattern.compile("^layer([1-4])\\.(\\d+)\\.");
 
     /**
@@ -47,6 +50,19 @@ final class DownstreamBackbones {
         }
         if (source.equals("random")) {
             return new Loaded(new ResNet(ResNetConfig.resnet50(0)), "random (torchvision initialisation)");
+        }
+        if (source.startsWith(RANDOM_LIKE)) {
+            // The control of a small pre-trained model: its architecture and region layer, freshly initialised (under
+            // the run's seed, like 'random'), so that only the pre-training differs.
+            String of = source.substring(RANDOM_LIKE.length());
+            if (of.isBlank() || of.startsWith(RANDOM_LIKE) || of.equals("random")) {
+                throw new LovtException("--backbone " + source + ": random: needs a run folder or weights file whose "
+                        + "architecture to initialise randomly (e.g. random:runs/demo/run)");
+            }
+            Loaded like = resolve(of, user, userConfigFile);
+            ResNetConfig c = like.resnet().config();
+            return new Loaded(new ResNet(new ResNetConfig(c.layers(), c.stemWidth(), 0)), "random (torchvision "
+                    + "initialisation) with the architecture of " + like.description(), like.regionLayer());
         }
         if (source.equals("imagenet")) {
             String path = user.models().pretrained().resnet50Imagenet();

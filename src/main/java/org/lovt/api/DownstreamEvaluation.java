@@ -86,7 +86,8 @@ public final class DownstreamEvaluation {
 
         /**
          * The backbone: a pre-training run folder, a {@code backbone_weights.safetensors}, an original LoVT
-         * {@code .ckpt}, a torchvision {@code .pth}, {@code random} or {@code imagenet}.
+         * {@code .ckpt}, a torchvision {@code .pth}, {@code random}, {@code random:SOURCE} (SOURCE's architecture and
+         * region layer, freshly initialised) or {@code imagenet}.
          */
         public Builder backbone(String source) {
             this.backbone = source;

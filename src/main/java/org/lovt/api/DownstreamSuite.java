@@ -284,6 +284,9 @@ public final class DownstreamSuite {
         if (source.equals("random") || source.equals("imagenet")) {
             return source;
         }
+        if (source.startsWith(DownstreamBackbones.RANDOM_LIKE)) {
+            return "random_" + defaultName(source.substring(DownstreamBackbones.RANDOM_LIKE.length()));
+        }
         Path p = Path.of(source).toAbsolutePath().normalize();
         Path named = p.getFileName() != null && p.getFileName().toString().startsWith("backbone_weights")
                 && p.getParent() != null ? p.getParent() : p;
@@ -295,6 +298,9 @@ public final class DownstreamSuite {
     private static String source(String backbone) {
         if (backbone.equals("random") || backbone.equals("imagenet")) {
             return backbone;
+        }
+        if (backbone.startsWith(DownstreamBackbones.RANDOM_LIKE)) {
+            return DownstreamBackbones.RANDOM_LIKE + source(backbone.substring(DownstreamBackbones.RANDOM_LIKE.length()));
         }
         return Path.of(backbone).toAbsolutePath().normalize().toString();
     }

@@ -25,6 +25,18 @@ public final class Results {
         return ResultsReport.compare(dirs);
     }
 
+    /**
+     * The given models of one results folder as a console table, in this order: the headline test metric ×100 as
+     * mean±95 % interval per task; {@code +} / {@code -} mark a value whose interval lies wholly above / below the
+     * first model's. With {@code published}, the paper's published rows for the same tasks follow.
+     */
+    public static String table(Path dir, List<String> models, boolean published) {
+        if (!Files.isDirectory(dir)) {
+            throw new LovtException(dir + ": no such results folder");
+        }
+        return ResultsReport.miniature(dir, models, published);
+    }
+
     /** Rewrites {@code results.md} and the charts of a results folder from its tables; returns results.md. */
     public static Path redraw(Path dir) {
         if (!Files.isDirectory(dir)) {

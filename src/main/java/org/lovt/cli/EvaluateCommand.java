@@ -65,8 +65,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--backbone", required = true, paramLabel = "SOURCE",
             description = "A pre-training run folder, a backbone_weights.safetensors, an original LoVT .ckpt, a "
-                    + "torchvision .pth, 'random' or 'imagenet' (the user config's "
-                    + "models.pretrained.resnet50_imagenet).")
+                    + "torchvision .pth, 'random', 'random:SOURCE' (SOURCE's architecture freshly initialised) or "
+                    + "'imagenet' (the user config's models.pretrained.resnet50_imagenet).")
     String backbone;
 
     @CommandLine.Option(names = "--data", paramLabel = "DIR",

@@ -24,7 +24,7 @@ public final class ResultsCommand implements Runnable {
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Print the models of several results folders side by side (markdown): each task's headline "
-                    + "test metric ×100 as mean±95 % interval; * marks a value whose interval does not overlap the "
+                    + "test metric ×100 as mean±95 percent interval; * marks a value whose interval does not overlap the "
                     + "column's first value.")
     static final class Compare implements Callable<Integer> {
         @CommandLine.Spec

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.lovt.api.ComputeThreads;
+import org.lovt.api.DownstreamData;
+import org.lovt.api.DownstreamSuite;
 import org.lovt.api.EvaluationData;
 import org.lovt.api.Evaluations;
 import org.lovt.api.LovtEncoder;
@@ -21,6 +23,7 @@ import org.lovt.api.PretrainingData;
 import org.lovt.api.PretrainingListener;
 import org.lovt.api.PretrainingResult;
 import org.lovt.api.ResolvedExperiment;
+import org.lovt.api.Results;
 import org.lovt.api.RunCharts;
 
 /**
@@ -38,7 +41,10 @@ import org.lovt.api.RunCharts;
  *
  * <p>A script over the public API ({@code org.lovt.api}): generate the data, measure the untrained model when the
  * pre-training starts (a listener), pre-train with the pointing game on the validation split as an extra metric per
- * epoch, load the run's best checkpoint and measure it, draw the curves.
+ * epoch, load the run's best checkpoint and measure it, draw the curves. With {@link Downstream} (the CLI's default)
+ * it then shows the paper's claim in miniature: the global-only control pre-trained for as many epochs, a synthetic
+ * RSNA-like downstream set, and the evaluation protocol ({@link DownstreamSuite}, reduced) for the random
+ * initialisation, the control and the demo's run, printed as one table.
  */
 public final class Demo {
     /** The demo's model and recipe: LoVT_100 made small enough to train on a laptop CPU in minutes. */
@@ -116,9 +122,18 @@ public final class Demo {
      * @param extraOverrides config overrides on top of the demo's
      * @param pictures       attention overlays to draw
      * @param log            progress
+     * @param downstream     the reduced evaluation protocol after pre-training, or null for none
      */
     public record Settings(long seed, int train, int validation, int test, double minutes, int maxEpochs, Path out,
-                           int threads, Recipe recipe, List<String> extraOverrides, int pictures, PrintStream log) {
+                           int threads, Recipe recipe, List<String> extraOverrides, int pictures, PrintStream log,
+                           Downstream downstream) {
+        /** Without the downstream part (grounding only). */
+        public Settings(long seed, int train, int validation, int test, double minutes, int maxEpochs, Path out,
+                        int threads, Recipe recipe, List<String> extraOverrides, int pictures, PrintStream log) {
+            this(seed, train, validation, test, minutes, maxEpochs, out, threads, recipe, extraOverrides, pictures, log,
+                    null);
+        }
+
         public Settings {
             if (train < 1 || validation < 1 || test < 1) {
                 throw new IllegalArgumentException("train, validation and test need at least one study each (got "
@@ -131,6 +146,64 @@ public final class Demo {
         }
     }
 
+    /**
+     * The demo's downstream part: the paper's evaluation protocol ({@link DownstreamSuite}), reduced, on a synthetic
+     * RSNA-like data set drawn by the pre-training data's generator, for three backbones of the same architecture —
+     * the demo's pre-training, a pre-training with the global loss only for the same number of epochs (the
+     * ConVIRT-style control) and a random initialisation.
+     *
+     * @param tasks            the tasks (RSNA tasks; default frozen YOLOv3 and the linear segmentation head at 10 % and
+     *                         100 % of the labels)
+     * @param train            synthetic training images (the 10 % tasks use a tenth)
+     * @param validation       validation images (the lr choice and the best epoch)
+     * @param test             test images (the reported numbers)
+     * @param runs             final runs per task and model (2 or more, for an interval)
+     * @param maxLrs           learning rates tried of each task's grid (the first ones, in the original's order)
+     * @param maxEpochs        epoch limit per run
+     * @param batchSize        batch size
+     * @param headWidthDivisor YOLOv3 head widths divided by this (the small backbone's features are narrow)
+     */
+    public record Downstream(List<String> tasks, int train, int validation, int test, int runs, int maxLrs,
+                             int maxEpochs, int batchSize, int headWidthDivisor) {
+        public Downstream {
+            tasks = List.copyOf(tasks);
+            if (tasks.isEmpty() || runs < 2 || maxLrs < 0 || maxEpochs < 1 || batchSize < 1 || headWidthDivisor < 1
+                    || train < 10 || validation < 1 || test < 1) {
+                throw new IllegalArgumentException("downstream part: at least one task, 2 runs, 1 epoch, batch 1, "
+                        + "10 training, 1 validation and 1 test image are needed (got " + tasks + ", runs " + runs
+                        + ", max lrs " + maxLrs + ", epochs " + maxEpochs + ", batch " + batchSize + ", images "
+                        + train + "/" + validation + "/" + test + ")");
+            }
+        }
+
+        /**
+         * The default: 4 tasks, 800/300/200 images (RSNA's validation uses its first 10 %, as the original's), 2 runs,
+         * the first lr of each grid, 8 epochs, batch 16.
+         */
+        public static Downstream defaults() {
+            return new Downstream(List.of("rsna_frozen_10", "rsna_frozen_100", "rsna_seg_linear_10",
+                    "rsna_seg_linear_100"), 800, 300, 200, 2, 1, 8, 16, 8);
+        }
+
+        /** The same with another number of final runs. */
+        public Downstream withRuns(int n) {
+            return new Downstream(tasks, train, validation, test, n, maxLrs, maxEpochs, batchSize, headWidthDivisor);
+        }
+    }
+
+    /**
+     * What the downstream part gave.
+     *
+     * @param results     the results folder (the original's {@code downstream_<task>.csv}, {@code results.md}, charts)
+     * @param models      the rows, in the table's order: random, control, pre-trained
+     * @param table       the console table (first row the reference)
+     * @param suites      each model's sweep
+     * @param controlEpochs  epochs of the global-only pre-training (0 when the demo's recipe is already global-only)
+     * @param seconds     wall time of the control pre-training and the evaluation
+     */
+    public record DownstreamResult(Path results, List<String> models, String table, List<DownstreamSuite.Result> suites,
+                                   int controlEpochs, double seconds) {}
+
     /** What it measured ("after": the run's best checkpoint by the monitored validation loss). */
     public record Result(Recipe recipe, double groundingBefore, double groundingAfter, double groundingChance,
                          int groundedSentences,
@@ -139,7 +212,16 @@ public final class Demo {
                          double reportMeanGroundingAfter, double reportMeanZoneGroundingAfter,
                          int multiFindingSentences, double describedFindingOnlyAfter, double otherFindingOnlyAfter,
                          double diceRandomInit, double diceLearned, int epochs, double trainSeconds, Path out,
-                         List<Path> pictures, Map<String, PointingGameResult.ByKind> byFindingType) {}
+                         List<Path> pictures, Map<String, PointingGameResult.ByKind> byFindingType,
+                         DownstreamResult downstream) {}
+
+    /**
+     * With the downstream part: the share of the time budget the demo's own pre-training may use (the control's, for
+     * the same number of epochs, takes about as long).
+     */
+    static final double PRETRAINING_SHARE = 0.37;
+    /** ... and the share kept for the evaluation protocol: the control's pre-training stops before it. */
+    static final double DOWNSTREAM_SHARE = 0.2;
 
     /** Training studies the segmentation probe is trained on (the first of the training split). */
     static final int PROBE_TRAIN = 400;
@@ -190,6 +272,10 @@ public final class Demo {
             }
         };
         long evalReserve = (long) (Math.max(20, s.minutes() * 60 * 0.12) * 1e9);
+        if (s.downstream() != null) {
+            // The control's pre-training (about as long as this one) and the evaluation protocol follow.
+            evalReserve = (long) (s.minutes() * 60e9 * (1 - PRETRAINING_SHARE));
+        }
         PretrainingResult run = Pretraining.builder().overrides(overrides).data(data).runDir(out.resolve("run"))
                 .maxEpochs(s.maxEpochs() > 0 ? s.maxEpochs() : Integer.MAX_VALUE).deadlineNanos(deadline - evalReserve)
                 .workers(s.threads()).ignoreUserConfig().log(log)
@@ -220,12 +306,63 @@ public final class Demo {
                 b.zoneHits(), a.zoneHits(), a.zoneChance(), b.poolHits(), a.poolHits(),
                 a.reportMeanHits(), a.reportMeanZoneHits(),
                 a.multiFindingSentences(), a.describedFindingOnly(), a.otherFindingOnly(),
-                before[0].dice(), after.dice(), run.epochs(), trainSeconds, out, a.pictures(), a.byKind());
+                before[0].dice(), after.dice(), run.epochs(), trainSeconds, out, a.pictures(), a.byKind(),
+                s.downstream() == null ? null : downstream(s, overrides, data, run, size, deadline));
         Path json = out.resolve("results.json");
         Path tmp = Files.createTempFile(out, ".results-", ".json");
         Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return result;
+    }
+
+    /**
+     * The reduced evaluation protocol: pre-trains the global-only control for as many epochs as the demo's run took
+     * (unless the demo's recipe is the control), writes the synthetic RSNA-like set, and runs the protocol for the
+     * random initialisation, the control and the demo's run into {@code out/downstream}.
+     */
+    private static DownstreamResult downstream(Settings s, List<String> overrides, PretrainingData data,
+                                               PretrainingResult run, int size, long deadline) {
+        long t0 = System.nanoTime();
+        PrintStream log = s.log();
+        Downstream d = s.downstream();
+        String main = switch (s.recipe()) {
+            case DEFAULT -> "demo_recipe";
+            case LOVT_ONLY -> "lovt_losses";
+            case GLOBAL_ONLY -> "global_only";
+        };
+        Map<String, String> backbones = new LinkedHashMap<>();
+        backbones.put("random_init", "random:" + run.runDir());
+        int controlEpochs = 0;
+        if (s.recipe() != Recipe.GLOBAL_ONLY) {
+            List<String> control = new ArrayList<>(overrides);
+            control.removeAll(s.recipe().overrides());
+            control.addAll(GLOBAL_ONLY);
+            log.printf("demo: pre-training the control (global loss only) for the same %d epochs ...%n", run.epochs());
+            long controlDeadline = Math.max(deadline - (long) (s.minutes() * 60e9 * DOWNSTREAM_SHARE),
+                    System.nanoTime() + 30_000_000_000L);
+            PretrainingResult c = Pretraining.builder().overrides(control).data(data)
+                    .runDir(s.out().resolve("control")).maxEpochs(run.epochs()).deadlineNanos(controlDeadline)
+                    .workers(s.threads()).ignoreUserConfig().log(log).build().run();
+            controlEpochs = c.epochs();
+            backbones.put("global_only", c.runDir().toString());
+        }
+        backbones.put(main, run.runDir().toString());
+        log.printf("demo: writing %d + %d + %d synthetic RSNA-like images for the downstream tasks ...%n", d.train(),
+                d.validation(), d.test());
+        Path rsna = DownstreamData.generateSynthetic(s.out().resolve("downstream-data").resolve("rsna"), "rsna",
+                s.seed(), d.train(), d.validation(), d.test(), size);
+        Path results = s.out().resolve("downstream");
+        List<DownstreamSuite.Result> suites = new ArrayList<>();
+        for (Map.Entry<String, String> b : backbones.entrySet()) {
+            log.printf("demo: evaluation protocol (%s) for %s ...%n", String.join(", ", d.tasks()), b.getKey());
+            suites.add(DownstreamSuite.builder().backbone(b.getValue()).name(b.getKey()).out(results)
+                    .tasks(d.tasks()).runs(d.runs()).maxLrs(d.maxLrs()).data("rsna", rsna).inputSize(size)
+                    .batchSize(d.batchSize()).maxEpochs(d.maxEpochs()).headWidthDivisor(d.headWidthDivisor())
+                    .workers(s.threads()).log(log).run());
+        }
+        List<String> models = List.copyOf(backbones.keySet());
+        return new DownstreamResult(results, models, Results.table(results, models, true), suites, controlEpochs,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** The pointing game on the test split and the segmentation probe's Dice of one model. */
@@ -266,6 +403,20 @@ public final class Demo {
                 r.diceLearned()));
         lines.add(String.format("pre-training (%s): %d epochs in %.0f s", r.recipe().description(), r.epochs(),
                 r.trainSeconds()));
+        DownstreamResult d = r.downstream();
+        if (d != null) {
+            lines.add("");
+            lines.add("downstream tasks on synthetic RSNA-like data (the paper's protocol, reduced: "
+                    + d.suites().get(0).tasks().get(0).runs().size() + " runs per task, test metric x100 as mean±95 % "
+                    + "interval; + / - : interval wholly above / below " + d.models().get(0) + "'s):");
+            d.table().lines().forEach(l -> lines.add("  " + l));
+            if (d.controlEpochs() > 0) {
+                lines.add(String.format("  global_only: the same model pre-trained with the global loss only, %d epochs",
+                        d.controlEpochs()));
+            }
+            lines.add(String.format("  random_init: the same architecture, untrained; evaluation and control took %.0f s",
+                    d.seconds()));
+        }
         return lines;
     }
 }

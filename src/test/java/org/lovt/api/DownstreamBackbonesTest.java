@@ -3,6 +3,7 @@ package org.lovt.api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.lovt.vision.ResNet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,5 +128,35 @@ class DownstreamBackbonesTest {
         e = assertThrows(LovtException.class, () -> DownstreamBackbones.resolve(emptyDir.toString(),
                 UserConfig.empty(), tmp.resolve("u.yaml")));
         assertTrue(e.getMessage().contains("config.yaml"), e.getMessage());
+    }
+
+    @Test
+    void randomLikeASourceIsItsArchitectureFreshlyInitialisedUnderTheSeed() {
+        Natives.load();
+        String source = "random:" + TestData.require("fixtures/resnet50-w8/weights.pth");
+        org.lovt.torch.Seeds.manualSeed(5);
+        DownstreamBackbones.Loaded a = DownstreamBackbones.resolve(source, UserConfig.empty(), tmp.resolve("u.yaml"));
+        assertArrayEquals(new int[] {3, 4, 6, 3}, a.resnet().config().layers());
+        assertEquals(8, a.resnet().config().stemWidth());
+        assertEquals("conv5", a.regionLayer());
+        assertTrue(a.description().startsWith("random"), a.description());
+        Map<String, HostTensor> w = StateDict.of(a.resnet()).toHost();
+        assertFalse(w.get("layer1.0.conv1.weight").contentEquals(fixture().get("layer1.0.conv1.weight")),
+                "not the source's weights");
+        org.lovt.torch.Seeds.manualSeed(5);
+        Map<String, HostTensor> again = StateDict.of(DownstreamBackbones.resolve(source, UserConfig.empty(),
+                tmp.resolve("u.yaml")).resnet()).toHost();
+        org.lovt.torch.Seeds.manualSeed(6);
+        Map<String, HostTensor> other = StateDict.of(DownstreamBackbones.resolve(source, UserConfig.empty(),
+                tmp.resolve("u.yaml")).resnet()).toHost();
+        assertTrue(w.get("layer4.0.conv2.weight").contentEquals(again.get("layer4.0.conv2.weight")), "same seed");
+        assertFalse(w.get("layer4.0.conv2.weight").contentEquals(other.get("layer4.0.conv2.weight")), "other seed");
+        for (String bad : List.of("random:", "random:random", "random:" + tmp.resolve("nope"))) {
+            LovtException e = assertThrows(LovtException.class,
+                    () -> DownstreamBackbones.resolve(bad, UserConfig.empty(), tmp.resolve("u.yaml")));
+            assertTrue(e.getMessage().contains(bad.equals("random:") || bad.equals("random:random") ? "random:"
+                    : "nope"), e.getMessage());
+        }
+        assertEquals("random_weights", DownstreamSuite.defaultName(source));
     }
 }

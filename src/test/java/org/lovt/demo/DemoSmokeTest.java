@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,8 +26,10 @@ class DemoSmokeTest {
     void runsEndToEndAndWritesEveryOutput(@TempDir Path tmp) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path out = tmp.resolve("demo");
-        Demo.Result r = Demo.run(new Demo.Settings(7, 96, 32, 32, 0.75, 2, out, 1, Demo.Recipe.DEFAULT, List.of(), 2,
-                new PrintStream(log, true, StandardCharsets.UTF_8)));
+        Demo.Downstream tiny = new Demo.Downstream(List.of("rsna_frozen_10", "rsna_seg_linear_100"), 40, 8, 8, 2, 1,
+                1, 4, 8);
+        Demo.Result r = Demo.run(new Demo.Settings(7, 96, 32, 32, 1.5, 2, out, 1, Demo.Recipe.DEFAULT, List.of(), 2,
+                new PrintStream(log, true, StandardCharsets.UTF_8), tiny));
         assertTrue(r.epochs() >= 1, "at least one epoch within the budget: " + r.epochs());
         assertTrue(r.epochs() <= 2, "the epoch limit holds: " + r.epochs());
         assertTrue(r.groundedSentences() > 0);
@@ -113,6 +116,40 @@ class DemoSmokeTest {
         assertTrue(Demo.summary(r).stream().anyMatch(l -> l.contains("cross-sample")), "the summary names the recipe");
         assertTrue(printed.matches("(?s).*epoch 1/2: .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
                 "the epoch line shows the pointing game: " + printed);
+        checkDownstream(r, out);
+    }
+
+    /** The downstream part: three backbones of one architecture through the reduced protocol, one table. */
+    private static void checkDownstream(Demo.Result r, Path out) throws Exception {
+        Demo.DownstreamResult d = r.downstream();
+        assertNotNull(d, "the downstream part ran");
+        assertEquals(List.of("random_init", "global_only", "demo_recipe"), d.models());
+        assertEquals(out.resolve("downstream"), d.results());
+        for (String csv : List.of("downstream_rsna_frozen_10.csv", "downstream_rsna_seg_linear_100.csv")) {
+            List<String> lines = Files.readAllLines(out.resolve("downstream").resolve(csv));
+            assertEquals(4, lines.size(), csv + ": a header and one row per model");
+            for (String line : lines.subList(1, 4)) {
+                assertEquals(2, line.split(",")[1].split(";").length, csv + ": two runs: " + line);
+            }
+        }
+        List<String> table = d.table().lines().toList();
+        assertTrue(table.get(1).startsWith("random_init ") && table.get(2).startsWith("global_only ")
+                && table.get(3).startsWith("demo_recipe "), d.table());
+        assertTrue(table.get(4).contains("(published, real data)"), d.table());
+        // the control is the same model trained with the global loss only, for as many epochs
+        assertEquals(r.epochs(), d.controlEpochs());
+        String control = Files.readString(out.resolve("control/metrics.jsonl"));
+        assertTrue(control.contains("val/total_loss") && !control.contains("local_"), "no local loss in the control");
+        // the random backbone has the pre-trained one's architecture and region layer (the linear head reads conv3)
+        ObjectMapper json = new ObjectMapper();
+        Path runs = out.resolve("downstream/runs");
+        JsonNode random = json.readTree(runs.resolve("random_init/rsna_seg_linear_100/run-1/evaluation.json").toFile());
+        JsonNode trained = json.readTree(runs.resolve("demo_recipe/rsna_seg_linear_100/run-1/evaluation.json").toFile());
+        assertEquals("conv3", random.get("linear_layer").asText());
+        assertEquals(trained.get("model_parameters").asLong(), random.get("model_parameters").asLong());
+        assertTrue(random.get("backbone").asText().startsWith("random (torchvision initialisation) with the "
+                + "architecture of run "), random.toString());
+        assertTrue(Demo.summary(r).stream().anyMatch(l -> l.startsWith("downstream tasks on synthetic RSNA-like")));
     }
 
     private static java.util.Set<String> iterable(java.util.Iterator<String> names) {

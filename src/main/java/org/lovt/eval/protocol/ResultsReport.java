@@ -171,4 +171,75 @@ public final class ResultsReport {
                 + "of the column's first value (the reference).\n");
         return b.toString();
     }
+
+    /**
+     * A plain-text table for the console: the given models of {@code dir} (in this order) over its tasks, the headline
+     * test metric ×100 as mean±95 % interval; against the first model (the reference), {@code +} marks a value whose
+     * interval lies wholly above the reference's and {@code -} one wholly below. With {@code published}, the paper's
+     * rows for the same tasks follow, labelled as published numbers on the real data.
+     */
+    public static String miniature(Path dir, List<String> models, boolean published) {
+        Map<DownstreamTask, ResultsTable.Table> tables = ResultsTable.readAll(dir);
+        if (tables.isEmpty()) {
+            throw new LovtException(dir + ": no downstream_<task>.csv in this folder");
+        }
+        List<DownstreamTask> tasks = DownstreamTasks.all().stream().filter(tables::containsKey).toList();
+        List<String> names = new ArrayList<>(models);
+        List<List<String>> cells = new ArrayList<>();
+        RunStatistics[] reference = new RunStatistics[tasks.size()];
+        for (String m : models) {
+            List<String> row = new ArrayList<>();
+            for (int j = 0; j < tasks.size(); j++) {
+                DownstreamTask t = tasks.get(j);
+                RunStatistics st = tables.get(t).statistics(m, ResultsTable.metrics(t).get(0));
+                if (st == null) {
+                    row.add("–");
+                    continue;
+                }
+                String mark = "";
+                if (reference[j] == null) {
+                    reference[j] = st;
+                } else if (!st.overlaps(reference[j])) {
+                    mark = st.mean() > reference[j].mean() ? " +" : " -";
+                }
+                row.add(cell(st) + mark);
+            }
+            cells.add(row);
+        }
+        if (published) {
+            for (PublishedResults.Row r : PublishedResults.rows()) {
+                names.add(r.model() + " (published, real data)");
+                List<String> row = new ArrayList<>();
+                for (DownstreamTask t : tasks) {
+                    double[] v = r.values().get(t.key());
+                    row.add(v == null ? "–" : String.format(Locale.ROOT, "%.1f±%.1f", v[0], v[1]));
+                }
+                cells.add(row);
+            }
+        }
+        int first = "model".length();
+        for (String n : names) {
+            first = Math.max(first, n.length());
+        }
+        int[] width = new int[tasks.size()];
+        for (int j = 0; j < tasks.size(); j++) {
+            width[j] = label(tasks.get(j)).length();
+            for (List<String> row : cells) {
+                width[j] = Math.max(width[j], row.get(j).length());
+            }
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-" + first + "s", "model"));
+        for (int j = 0; j < tasks.size(); j++) {
+            b.append("  ").append(String.format(Locale.ROOT, "%-" + width[j] + "s", label(tasks.get(j))));
+        }
+        b.append('\n');
+        for (int i = 0; i < names.size(); i++) {
+            b.append(String.format(Locale.ROOT, "%-" + first + "s", names.get(i)));
+            for (int j = 0; j < tasks.size(); j++) {
+                b.append("  ").append(String.format(Locale.ROOT, "%-" + width[j] + "s", cells.get(i).get(j)));
+            }
+            b.append('\n');
+        }
+        return b.toString().replaceAll(" +\n", "\n");
+    }
 }

@@ -111,4 +111,33 @@ class ResultsTableTest {
         assertTrue(a.overlaps(c));
         assertEquals("51.0±1.1", ResultsReport.cell(a));
     }
+
+    @Test
+    void theConsoleTableKeepsTheGivenOrderAndMarksIntervalsAboveOrBelowTheFirstModel(@TempDir Path dir) {
+        DownstreamTask det = DownstreamTasks.get("rsna_frozen_10");
+        DownstreamTask seg = DownstreamTasks.get("rsna_seg_linear_100");
+        // names sorted differently from the wanted order, so the order must come from the argument
+        ResultsTable.put(dir, det, "a_pretrained", List.of(run(0.30, 0, 0), run(0.32, 0, 0)));
+        ResultsTable.put(dir, det, "z_random", List.of(run(0.10, 0, 0), run(0.12, 0, 0)));
+        ResultsTable.put(dir, det, "m_control", List.of(run(0.05, 0, 0), run(0.35, 0, 0)));
+        ResultsTable.put(dir, seg, "z_random", List.of(Map.of("test/opacity_dice", 0.50),
+                Map.of("test/opacity_dice", 0.52)));
+        ResultsTable.put(dir, seg, "a_pretrained", List.of(Map.of("test/opacity_dice", 0.30),
+                Map.of("test/opacity_dice", 0.31)));
+        String table = ResultsReport.miniature(dir, List.of("z_random", "m_control", "a_pretrained"), true);
+        List<String> lines = table.lines().toList();
+        assertTrue(lines.get(0).startsWith("model "), table);
+        assertTrue(lines.get(0).indexOf(ResultsReport.label(det)) < lines.get(0).indexOf(ResultsReport.label(seg)),
+                "columns in the paper's task order: " + table);
+        assertTrue(lines.get(1).matches("z_random\\s+11\\.0±2\\.0\\s+51\\.0±2\\.0"), lines.get(1));
+        // 20.0±29.4 overlaps the reference; 31.0 is wholly above it; 30.5 is wholly below 51.0
+        assertTrue(lines.get(2).matches("m_control\\s+20\\.0±29\\.4\\s+–"), lines.get(2));
+        assertTrue(lines.get(3).matches("a_pretrained\\s+31\\.0±2\\.0 \\+\\s+30\\.5±1\\.0 -"), lines.get(3));
+        // the published rows follow, with the paper's numbers for these tasks (LoVT_100 first)
+        assertEquals(3 + 1 + PublishedResults.rows().size(), lines.size(), table);
+        double[] lovt = PublishedResults.rows().get(0).values().get(det.key());
+        assertTrue(lines.get(4).startsWith(PublishedResults.rows().get(0).model() + " (published, real data)"), table);
+        assertTrue(lines.get(4).contains(String.format(java.util.Locale.ROOT, "%.1f±%.1f", lovt[0], lovt[1])), table);
+        assertFalse(ResultsReport.miniature(dir, List.of("z_random"), false).contains("published"));
+    }
 }
