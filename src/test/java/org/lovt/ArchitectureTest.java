@@ -53,6 +53,7 @@ class ArchitectureTest {
                 .layer("Data").definedBy("org.lovt.data", "org.lovt.data.datasets..")
                 .layer("Train").definedBy("org.lovt.train..")
                 .layer("Evaluation").definedBy("org.lovt.eval..", "org.lovt.analysis..", "org.lovt.verify..")
+                .layer("Baselines").definedBy("org.lovt.baselines..")
                 .layer("Api").definedBy("org.lovt.api..")
                 .layer("Cli").definedBy("org.lovt.cli..", "org.lovt.demo..")
                 .whereLayer("Base").mayOnlyAccessLayers("Base")
@@ -65,8 +66,10 @@ class ArchitectureTest {
                 .whereLayer("Train").mayOnlyAccessLayers("Base", "NN", "ImageIO", "Vision", "Text", "Model", "Data")
                 .whereLayer("Evaluation").mayOnlyAccessLayers("Base", "NN", "ImageIO", "Vision", "Text", "Model",
                         "Data", "Train")
+                .whereLayer("Baselines").mayOnlyAccessLayers("Base", "NN", "ImageIO", "Vision", "Text", "Model",
+                        "Data", "Train")
                 .whereLayer("Api").mayOnlyAccessLayers("Base", "NN", "ImageIO", "Vision", "Text", "Model", "Data",
-                        "Train", "Evaluation")
+                        "Train", "Evaluation", "Baselines")
                 .check(main);
     }
 
