@@ -104,6 +104,41 @@ final class DownstreamBackbones {
         return new Loaded(fromFile(p, null), p.toString(), region);
     }
 
+    /**
+     * The file whose weights a source uses (a run folder's best or last checkpoint, a checkpoint folder's
+     * {@code model.safetensors}, or the file itself); empty for {@code random}, {@code random:…} and
+     * {@code imagenet}, whose weights come from elsewhere.
+     */
+    static java.util.Optional<Path> weightsFile(String source) {
+        if (source.equals("random") || source.equals("imagenet") || source.startsWith(RANDOM_LIKE)) {
+            return java.util.Optional.empty();
+        }
+        Path p = Path.of(source);
+        if (Files.isDirectory(p)) {
+            if (Files.isRegularFile(p.resolve("model.safetensors"))) {
+                return java.util.Optional.of(p.resolve("model.safetensors"));
+            }
+            return ModelFiles.bestCheckpoint(p).map(c -> c.resolve("model.safetensors"));
+        }
+        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+    }
+
+    /** SHA-256 of a file, hex. */
+    static String sha256(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.io.IOException e) {
+            throw new LovtException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A bottleneck ResNet from any weights file whose state dict holds one (under any prefix). */
     static ResNet fromFile(Path file, String what) {
         String name = what == null ? file.toString() : what + " " + file;

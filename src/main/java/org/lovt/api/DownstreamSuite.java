@@ -220,6 +220,9 @@ public final class DownstreamSuite {
             int divisor = headWidthDivisor != null ? headWidthDivisor : quick ? 8 : 1;
             Map<String, String> fingerprint = new LinkedHashMap<>();
             fingerprint.put("backbone", source(backbone));
+            // The weights themselves: a run trained further (or a file replaced) must not resume on old results.
+            DownstreamBackbones.weightsFile(backbone).ifPresent(f -> fingerprint.put("backbone_sha256",
+                    DownstreamBackbones.sha256(f)));
             fingerprint.put("input_size", Integer.toString(size));
             fingerprint.put("batch_size", batchSize != null ? batchSize.toString() : quick ? "min(task, 8)" : "task");
             fingerprint.put("max_epochs", maxEpochs != null ? maxEpochs.toString() : quick ? "min(task, 3)" : "task");

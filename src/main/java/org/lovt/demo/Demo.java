@@ -352,6 +352,18 @@ public final class Demo {
         Path rsna = DownstreamData.generateSynthetic(s.out().resolve("downstream-data").resolve("rsna"), "rsna",
                 s.seed(), d.train(), d.validation(), d.test(), size);
         Path results = s.out().resolve("downstream");
+        if (Files.exists(results)) {
+            // A resumed demo has trained further: results of the earlier weights must not be kept.
+            log.println("demo: replacing the earlier downstream results in " + results);
+            try (java.util.stream.Stream<Path> all = Files.walk(results)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(results + ": cannot remove the earlier results: "
+                        + e.getMessage(), e);
+            }
+        }
         List<DownstreamSuite.Result> suites = new ArrayList<>();
         for (Map.Entry<String, String> b : backbones.entrySet()) {
             log.printf("demo: evaluation protocol (%s) for %s ...%n", String.join(", ", d.tasks()), b.getKey());
