@@ -8,6 +8,7 @@ import org.lovt.LovtException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Global embedding statistics on embeddings whose statistics are known in closed form. */
 class EmbeddingStatisticsTest {
@@ -71,5 +72,58 @@ class EmbeddingStatisticsTest {
     void badInputIsRefused() {
         assertThrows(LovtException.class, () -> EmbeddingStatistics.global("x", new double[][] {{1, 0}}, 32));
         assertThrows(LovtException.class, () -> EmbeddingStatistics.global("x", new double[][] {{1, 0}, {1}}, 32));
+    }
+
+    @Test
+    void localSpaceWithIdenticalLocalsPerSampleAndOrthonormalCentroids() {
+        int n = 6;
+        java.util.List<double[][]> samples = new java.util.ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            double[][] x = new double[s + 1][n];                  // 1..6 locals, all the same unit vector e_s
+            for (double[] v : x) {
+                v[s] = 0.5 + s;
+            }
+            samples.add(x);
+        }
+        Map<String, Double> m = EmbeddingStatistics.local("zl_a", samples, null, 32);
+        for (String zero : new String[] {"ch_std_per_sample", "ch_std_per_sample__std", "per_sample_uniformity",
+                "per_sample_uniformity__std", "dist_emb2cent", "dist_emb2cent__std", "dist_emb2emb",
+                "cov_offdiagonal_per_sample", "cov_offdiagonal_per_sample__std"}) {
+            assertEquals(0, m.get("emb/zl_a/" + zero), 1e-12, zero);
+        }
+        assertEquals(Math.sqrt(1.0 / n), m.get("emb/zl_a/ch_std"), 1e-12, "only the centroids vary");
+        assertEquals(Math.sqrt(1.0 / n), m.get("emb/zl_a/ch_std_sample_centroids"), 1e-12);
+        double c = -1.0 / (n * (n - 1));
+        assertEquals((n - 1) * c * c, m.get("emb/zl_a/cov_offdiagonal_sample_centroids"), 1e-15);
+        assertEquals((n - 1) * c * c, m.get("emb/zl_a/cov_offdiagonal__batch_estimate"), 1e-15, "one batch");
+        assertEquals(Math.sqrt((n - 1.0) / n), m.get("emb/zl_a/dist_cent2dataset"), 1e-12);
+        assertEquals(n * (n - 1) * Math.sqrt(2) / (n * n), m.get("emb/zl_a/dist_cent2cent__batch_estimate"), 1e-12);
+        assertEquals(null, m.get("emb/zl_a/dist_emb2emb__weighted"), "only with weights");
+    }
+
+    @Test
+    void localSpaceWithTwoOrthogonalLocalsPerSample() {
+        double[][] pair = {{2, 0}, {0, 3}};                        // normalised: e1, e2; centroid (0.5, 0.5)
+        java.util.List<double[][]> samples = java.util.List.of(pair, pair);
+        double[] w = {0.3, 0.7};
+        Map<String, Double> m = EmbeddingStatistics.local("zl_b", samples, java.util.List.of(w, w), 32);
+        assertEquals(Math.sqrt(0.5), m.get("emb/zl_b/ch_std_per_sample"), 1e-12, "unbiased variance 0.5");
+        assertEquals(Math.sqrt(0.5), m.get("emb/zl_b/ch_std"), 1e-12, "identical centroids add nothing");
+        assertEquals(0, m.get("emb/zl_b/ch_std_sample_centroids"), 1e-12);
+        assertEquals(Math.log((2 + 2 * Math.exp(-4)) / 4), m.get("emb/zl_b/per_sample_uniformity"), 1e-12);
+        assertEquals(Math.sqrt(0.5), m.get("emb/zl_b/dist_emb2cent"), 1e-12);
+        assertEquals(Math.sqrt(2) / 2, m.get("emb/zl_b/dist_emb2emb"), 1e-12);
+        assertEquals(2 * 0.3 * 0.7 * Math.sqrt(2), m.get("emb/zl_b/dist_emb2emb__weighted"), 1e-12);
+        // per-sample covariance off the diagonal: -0.5 twice, / d = 2 -> 0.25
+        assertEquals(0.25, m.get("emb/zl_b/cov_offdiagonal_per_sample"), 1e-12);
+        assertEquals(0.25, m.get("emb/zl_b/cov_offdiagonal__batch_estimate"), 1e-12);
+        assertEquals(0, m.get("emb/zl_b/cov_offdiagonal_sample_centroids"), 1e-12);
+        // batches of one sample: the original divides the batch covariance of centroids by B - 1 = 0
+        assertTrue(Double.isNaN(EmbeddingStatistics.local("zl_b", samples, null, 1)
+                .get("emb/zl_b/cov_offdiagonal__batch_estimate")));
+        assertThrows(LovtException.class, () -> EmbeddingStatistics.local("zl_b",
+                java.util.List.of(pair, new double[0][]), null, 32));
+        assertThrows(LovtException.class, () -> EmbeddingStatistics.local("zl_b", samples,
+                java.util.List.of(w, new double[] {1}), 32));
     }
 }
