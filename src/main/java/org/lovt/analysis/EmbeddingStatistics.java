@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.lovt.LovtException;
+import org.lovt.util.Moments;
 
 /**
  * The original's embedding statistics ({@code src/metrics/embedding_metrics.py}, spec lovt-data-eval §5.2), keyed
@@ -292,21 +293,11 @@ public final class EmbeddingStatistics {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return Moments.mean(v);
     }
 
-    /** ddof 1; NaN for one value, as torch. */
     private static double unbiasedVariance(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return s / (v.length - 1);
+        return Moments.unbiasedVariance(v);
     }
 
     /** Unbiased covariance of the rows (NaN for one row, as the original's division by B − 1). */

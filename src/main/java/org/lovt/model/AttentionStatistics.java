@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.torch.Tensors;
+import org.lovt.util.Moments;
 
 /**
  * LoVT's validation attention statistics ({@code CrossAttentionMetrics}, src/metrics/attention_metrics.py; spec
@@ -161,11 +162,7 @@ public final class AttentionStatistics {
     }
 
     private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return Moments.mean(v);
     }
 
     private static double mean(List<Double> v) {
@@ -174,12 +171,7 @@ public final class AttentionStatistics {
 
     /** torch.var (unbiased): NaN for a single element, as in the original. */
     private static double unbiasedVariance(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return s / (v.length - 1);
+        return Moments.unbiasedVariance(v);
     }
 
     private static double unbiasedVariance(List<Double> v) {
