@@ -10,8 +10,9 @@ import org.lovt.util.Moments;
  * The original's embedding statistics ({@code src/metrics/embedding_metrics.py}, spec lovt-data-eval §5.2), keyed
  * {@code emb/<space>/<metric>} as in {@code analysis-test.csv}: the global spaces ({@code yg_a}, {@code yg_b},
  * {@code zg_a}, {@code zg_b}, the local centroids {@code zl_a_avg}, {@code zl_b_avg}) and the local spaces
- * ({@code yl_a}, {@code yl_b}, {@code zl_a}, {@code zl_b}, {@code zl_a&b}); the pair metrics are still to come
- * (issue "Analysis and pictures").
+ * ({@code yl_a}, {@code yl_b}, {@code zl_a}, {@code zl_b}, {@code zl_a&b}), and the pairs ({@code zg_a;zg_b},
+ * {@code zl_a_avg;zl_b_avg}, {@code zl_a;zl_b2a}, {@code zl_b;zl_a2b}, {@code zl_a||zl_b}). Not yet wired into
+ * validation ({@code emb/…} metrics) or an analysis command (issue "Analysis and pictures").
  *
  * <p>Every embedding is first L2-normalised (x / max(‖x‖, 1e-12), as {@code F.normalize}); the batch estimates use
  * the samples in order, in batches of the given size (the original's 32, the last one smaller). Double precision.
@@ -32,6 +33,40 @@ public final class EmbeddingStatistics {
      * @param embeddings n × d, n ≥ 2
      */
     public static Map<String, Double> global(String space, double[][] embeddings, int batchSize) {
+        return global(space, embeddings, batchSize, true);
+    }
+
+    /**
+     * The global statistics of the local spaces' centroids ({@code zl_a_avg}, {@code zl_b_avg}): the mean of each
+     * sample's L2-normalised locals, not normalised again (as the original passes them on).
+     */
+    public static Map<String, Double> centroids(String space, java.util.List<double[][]> samples, int batchSize) {
+        double[][] mu = new double[samples.size()][];
+        for (int s = 0; s < mu.length; s++) {
+            mu[s] = centroid(space, s, samples.get(s));
+        }
+        return global(space, mu, batchSize, false);
+    }
+
+    private static double[] centroid(String space, int s, double[][] locals) {
+        if (locals.length == 0) {
+            throw new LovtException("embedding statistics of " + space + ": sample " + s + " has no local");
+        }
+        double[] mu = new double[locals[0].length];
+        for (double[] x : locals) {
+            if (x.length != mu.length) {
+                throw new LovtException("embedding statistics of " + space + ": sample " + s + " mixes " + mu.length
+                        + " and " + x.length + " channels");
+            }
+            double[] y = normalized(x);
+            for (int c = 0; c < mu.length; c++) {
+                mu[c] += y[c] / locals.length;
+            }
+        }
+        return mu;
+    }
+
+    private static Map<String, Double> global(String space, double[][] embeddings, int batchSize, boolean normalize) {
         int n = embeddings.length;
         if (n < 2 || batchSize < 1) {
             throw new LovtException("embedding statistics of " + space + " need at least 2 samples and a batch size "
@@ -44,7 +79,7 @@ public final class EmbeddingStatistics {
                 throw new LovtException("embedding statistics of " + space + ": sample " + i + " has "
                         + embeddings[i].length + " channels, sample 0 has " + d);
             }
-            e[i] = normalized(embeddings[i]);
+            e[i] = normalize ? normalized(embeddings[i]) : embeddings[i].clone();
         }
         double[] mean = new double[d];
         for (double[] x : e) {
@@ -281,6 +316,256 @@ public final class EmbeddingStatistics {
                     .toArray()));
         }
         return out;
+    }
+
+    /**
+     * Two global spaces of the same samples ({@code zg_a;zg_b}; {@code zl_a_avg;zl_b_avg} with {@code centroids}
+     * given, which are not normalised again): {@code rmse} = sqrt(mean over batches of the batch's mean ‖a − b‖²),
+     * {@code dist} = mean over batches of the mean ‖a − b‖, {@code dist__std} = sqrt(mean of the batch variances +
+     * variance of the batch means).
+     */
+    public static Map<String, Double> globalPair(String space, double[][] a, double[][] b, int batchSize,
+                                                 boolean normalize) {
+        if (a.length != b.length || a.length < 1 || batchSize < 1) {
+            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
+                    + a.length + " and " + b.length + ") and a batch size >= 1");
+        }
+        java.util.List<Double> mse = new java.util.ArrayList<>();
+        java.util.List<Double> means = new java.util.ArrayList<>();
+        java.util.List<Double> vars = new java.util.ArrayList<>();
+        for (int start = 0; start < a.length; start += batchSize) {
+            int end = Math.min(a.length, start + batchSize);
+            double[] dist = new double[end - start];
+            double sq = 0;
+            for (int i = start; i < end; i++) {
+                double[] x = normalize ? normalized(a[i]) : a[i];
+                double[] y = normalize ? normalized(b[i]) : b[i];
+                if (x.length != y.length) {
+                    throw new LovtException("embedding statistics of " + space + ": sample " + i + " has " + x.length
+                            + " and " + y.length + " channels");
+                }
+                dist[i - start] = distance(x, y);
+                sq += dist[i - start] * dist[i - start] / dist.length;
+            }
+            mse.add(sq);
+            means.add(mean(dist));
+            vars.add(unbiasedVariance(dist));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        String p = "emb/" + space + "/";
+        double[] m = toArray(means);
+        out.put(p + "rmse", Math.sqrt(mean(toArray(mse))));
+        out.put(p + "dist", mean(m));
+        out.put(p + "dist__std", Math.sqrt(mean(toArray(vars)) + (m.length > 1 ? unbiasedVariance(m) : 0)));
+        return out;
+    }
+
+    /**
+     * Each local against its cross-attended counterpart ({@code zl_a;zl_b2a}, {@code zl_b;zl_a2b}; the original's
+     * {@code LocalEmbeddingPairMetrics}): per sample the rmse over its locals (+ {@code __std} from the batches,
+     * {@code __weighted} = sqrt Σ w·‖a − b‖² with weights), the smallest and largest distance, and
+     * {@code sample_std_dist}. The last reproduces the original's arithmetic over the batch's padded length N (the
+     * largest local count in the batch; padded positions count as distance 0): sqrt(var over N, ddof 1, / (n_s / N)).
+     */
+    public static Map<String, Double> localPair(String space, java.util.List<double[][]> a, java.util.List<double[][]> b,
+                                                java.util.List<double[]> weights, int batchSize) {
+        if (a.size() != b.size() || a.isEmpty() || batchSize < 1) {
+            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
+                    + a.size() + " and " + b.size() + ") and a batch size >= 1");
+        }
+        java.util.List<Double> rmseMeans = new java.util.ArrayList<>();
+        java.util.List<Double> rmseVars = new java.util.ArrayList<>();
+        java.util.List<Double> weighted = new java.util.ArrayList<>();
+        java.util.List<Double> minDist = new java.util.ArrayList<>();
+        java.util.List<Double> maxDist = new java.util.ArrayList<>();
+        java.util.List<Double> stdDist = new java.util.ArrayList<>();
+        for (int start = 0; start < a.size(); start += batchSize) {
+            int end = Math.min(a.size(), start + batchSize);
+            int padded = 0;
+            for (int s = start; s < end; s++) {
+                padded = Math.max(padded, a.get(s).length);
+            }
+            double[] rmse = new double[end - start];
+            double[] wr = new double[end - start];
+            double[] mins = new double[end - start];
+            double[] maxs = new double[end - start];
+            double[] stds = new double[end - start];
+            for (int s = start; s < end; s++) {
+                double[][] x = a.get(s);
+                double[][] y = b.get(s);
+                if (x.length != y.length || x.length == 0) {
+                    throw new LovtException("embedding statistics of " + space + ": sample " + s + " has " + x.length
+                            + " locals and " + y.length + " counterparts");
+                }
+                int k = s - start;
+                double[] dist = new double[padded];                    // padded positions: 0, as masked there
+                double sq = 0;
+                double wsq = 0;
+                mins[k] = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < x.length; i++) {
+                    dist[i] = distance(normalized(x[i]), normalized(y[i]));
+                    sq += dist[i] * dist[i];
+                    if (weights != null) {
+                        wsq += weights.get(s)[i] * dist[i] * dist[i];
+                    }
+                    mins[k] = Math.min(mins[k], dist[i]);
+                    maxs[k] = Math.max(maxs[k], dist[i]);
+                }
+                rmse[k] = Math.sqrt(sq / x.length);
+                wr[k] = Math.sqrt(wsq);
+                stds[k] = Math.sqrt(unbiasedVariance(dist) / ((double) x.length / padded));
+            }
+            rmseMeans.add(mean(rmse));
+            rmseVars.add(unbiasedVariance(rmse));
+            weighted.add(mean(wr));
+            minDist.add(mean(mins));
+            maxDist.add(mean(maxs));
+            stdDist.add(mean(stds));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        String p = "emb/" + space + "/";
+        double[] m = toArray(rmseMeans);
+        out.put(p + "sample_rmse", mean(m));
+        out.put(p + "sample_rmse__std", Math.sqrt(mean(toArray(rmseVars)) + (m.length > 1 ? unbiasedVariance(m) : 0)));
+        out.put(p + "sample_min_dist", mean(toArray(minDist)));
+        out.put(p + "sample_max_dist", mean(toArray(maxDist)));
+        out.put(p + "sample_std_dist", mean(toArray(stdDist)));
+        if (weights != null) {
+            out.put(p + "sample_rmse__weighted", mean(toArray(weighted)));
+        }
+        return out;
+    }
+
+    /**
+     * The two local distributions of each sample ({@code zl_a||zl_b}; the original's
+     * {@code LocalDistributionPairMetrics}): {@code dist_emb2emb} (mean cross-modal distance over valid pairs),
+     * {@code dist_emb2emb__weighted} (Σ_i w1_i Σ_j w2_j d_ij, with both weights), the 1-NN distances and the centroid
+     * assignments ({@code assignment_1to1}: mean over a's locals of s_own / (s_own + s_other) with s = 1/‖e − μ‖²,
+     * μ the modality centroids; 0.5 = modalities perfectly mixed). The original's quirk is reproduced:
+     * its {@code masked_fill} is not in place, so padded positions of b (distance 0 there) take part in the minimum
+     * of {@code 1NN_emb2emb_2to1}, which is 0 for every sample with fewer b locals than the batch's largest.
+     */
+    public static Map<String, Double> distributionPair(String space, java.util.List<double[][]> a,
+                                                       java.util.List<double[][]> b, java.util.List<double[]> weightsA,
+                                                       java.util.List<double[]> weightsB, int batchSize) {
+        if (a.size() != b.size() || a.isEmpty() || batchSize < 1) {
+            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
+                    + a.size() + " and " + b.size() + ") and a batch size >= 1");
+        }
+        java.util.List<Double> dist = new java.util.ArrayList<>();
+        java.util.List<Double> weighted = new java.util.ArrayList<>();
+        java.util.List<Double> nn21 = new java.util.ArrayList<>();
+        java.util.List<Double> nn12 = new java.util.ArrayList<>();
+        java.util.List<Double> assign22 = new java.util.ArrayList<>();
+        java.util.List<Double> assign11 = new java.util.ArrayList<>();
+        for (int start = 0; start < a.size(); start += batchSize) {
+            int end = Math.min(a.size(), start + batchSize);
+            int paddedB = 0;
+            int paddedA = 0;
+            for (int s = start; s < end; s++) {
+                paddedA = Math.max(paddedA, a.get(s).length);
+                paddedB = Math.max(paddedB, b.get(s).length);
+            }
+            int n = end - start;
+            double[] d = new double[n];
+            double[] w = new double[n];
+            double[] n21 = new double[n];
+            double[] n12 = new double[n];
+            double[] a22 = new double[n];
+            double[] a11 = new double[n];
+            for (int s = start; s < end; s++) {
+                int k = s - start;
+                double[][] x = normalizedAll(a.get(s));
+                double[][] y = normalizedAll(b.get(s));
+                double[] muA = centroid(space, s, a.get(s));
+                double[] muB = centroid(space, s, b.get(s));
+                double[][] c = new double[x.length][y.length];
+                for (int i = 0; i < x.length; i++) {
+                    for (int j = 0; j < y.length; j++) {
+                        c[i][j] = distance(x[i], y[j]);
+                        d[k] += c[i][j] / ((double) x.length * y.length);
+                    }
+                }
+                if (weightsA != null || weightsB != null) {
+                    double total = 0;
+                    double[] rows = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        for (int j = 0; j < y.length; j++) {
+                            rows[i] += weightsB != null ? weightsB.get(s)[j] * c[i][j] : c[i][j] / y.length;
+                        }
+                    }
+                    if (weightsA != null) {
+                        for (int i = 0; i < x.length; i++) {
+                            total += weightsA.get(s)[i] * rows[i];
+                        }
+                    } else {
+                        // the original's branch without a's weights: the mean over a of each column, then the plain
+                        // mean over b's padded positions (padding counts as 0), b's weights unused
+                        for (int j = 0; j < y.length; j++) {
+                            double col = 0;
+                            for (int i = 0; i < x.length; i++) {
+                                col += c[i][j] / x.length;
+                            }
+                            total += col / paddedB;
+                        }
+                    }
+                    w[k] = total;
+                }
+                for (int i = 0; i < x.length; i++) {
+                    double min = y.length < paddedB ? 0 : Double.POSITIVE_INFINITY;
+                    for (int j = 0; j < y.length; j++) {
+                        min = Math.min(min, c[i][j]);
+                    }
+                    n21[k] += min / x.length;
+                }
+                for (int j = 0; j < y.length; j++) {
+                    double min = x.length < paddedA ? 0 : Double.POSITIVE_INFINITY;
+                    for (int i = 0; i < x.length; i++) {
+                        min = Math.min(min, c[i][j]);
+                    }
+                    n12[k] += min / y.length;
+                }
+                for (double[] e : y) {
+                    double own = 1 / Math.pow(distance(e, muB), 2);
+                    double other = 1 / Math.pow(distance(e, muA), 2);
+                    a22[k] += own / (own + other) / y.length;
+                }
+                for (double[] e : x) {
+                    double own = 1 / Math.pow(distance(e, muA), 2);
+                    double other = 1 / Math.pow(distance(e, muB), 2);
+                    a11[k] += own / (own + other) / x.length;
+                }
+            }
+            dist.add(mean(d));
+            weighted.add(mean(w));
+            nn21.add(mean(n21));
+            nn12.add(mean(n12));
+            assign22.add(mean(a22));
+            assign11.add(mean(a11));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        String p = "emb/" + space + "/";
+        out.put(p + "dist_emb2emb", mean(toArray(dist)));
+        out.put(p + "1NN_emb2emb_2to1", mean(toArray(nn21)));
+        out.put(p + "1NN_emb2emb_1to2", mean(toArray(nn12)));
+        out.put(p + "assignment_2to2", mean(toArray(assign22)));
+        out.put(p + "assignment_1to1", mean(toArray(assign11)));
+        if (weightsA != null || weightsB != null) {
+            out.put(p + "dist_emb2emb__weighted", mean(toArray(weighted)));
+        }
+        return out;
+    }
+
+    private static double[][] normalizedAll(double[][] x) {
+        double[][] y = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = normalized(x[i]);
+        }
+        return y;
+    }
+
+    private static double[] toArray(java.util.List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static double distance(double[] a, double[] b) {

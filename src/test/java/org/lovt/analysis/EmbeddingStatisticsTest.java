@@ -126,4 +126,78 @@ class EmbeddingStatisticsTest {
         assertThrows(LovtException.class, () -> EmbeddingStatistics.local("zl_b", samples,
                 java.util.List.of(w, new double[] {1}), 32));
     }
+
+    private static final double R2 = Math.sqrt(2);
+
+    @Test
+    void centroidsAreNotNormalisedAgain() {
+        java.util.List<double[][]> samples = java.util.List.of(new double[][] {{1, 0}, {0, 5}},
+                new double[][] {{2, 0}, {3, 0}});
+        // centroids (0.5, 0.5) and (1, 0), 0.7071 apart (normalised again they would be 0.7654 apart)
+        Map<String, Double> m = EmbeddingStatistics.centroids("zl_a_avg", samples, 32);
+        assertEquals(2 * Math.sqrt(0.5) / 4, m.get("emb/zl_a_avg/dist_emb2emb__batch_estimate"), 1e-12);
+    }
+
+    @Test
+    void globalPairsInBatches() {
+        double[][] a = {{1, 0}, {1, 0}, {1, 0}, {1, 0}};
+        double[][] b = {{2, 0}, {0, 1}, {0, 3}, {0, 1}};             // distances 0, sqrt2 | sqrt2, sqrt2
+        Map<String, Double> m = EmbeddingStatistics.globalPair("zg_a;zg_b", a, b, 2, true);
+        assertEquals(Math.sqrt(1.5), m.get("emb/zg_a;zg_b/rmse"), 1e-12, "batch mse 1 and 2");
+        assertEquals(3 * R2 / 4, m.get("emb/zg_a;zg_b/dist"), 1e-12);
+        assertEquals(Math.sqrt(0.75), m.get("emb/zg_a;zg_b/dist__std"), 1e-12, "sqrt(mean(1, 0) + var(sqrt2/2, sqrt2))");
+        Map<String, Double> raw = EmbeddingStatistics.globalPair("x", a, b, 4, false);
+        assertEquals((1 + 2 * R2 + Math.sqrt(10)) / 4, raw.get("emb/x/dist"), 1e-12, "without normalisation");
+    }
+
+    @Test
+    void localPairsWithTheOriginalsPaddedStd() {
+        double[] e1 = {1, 0};
+        double[] e2 = {0, 1};
+        java.util.List<double[][]> a = java.util.List.of(new double[][] {e1, e2}, new double[][] {e1});
+        java.util.List<double[][]> b = java.util.List.of(new double[][] {e1, e1}, new double[][] {e2});
+        java.util.List<double[]> w = java.util.List.of(new double[] {0.25, 0.75}, new double[] {1});
+        Map<String, Double> m = EmbeddingStatistics.localPair("zl_b;zl_a2b", a, b, w, 32);
+        String p = "emb/zl_b;zl_a2b/";
+        assertEquals((1 + R2) / 2, m.get(p + "sample_rmse"), 1e-12, "sample rmse 1 and sqrt2");
+        assertEquals((Math.sqrt(0.75 * 2) + R2) / 2, m.get(p + "sample_rmse__weighted"), 1e-12);
+        assertEquals((0 + R2) / 2, m.get(p + "sample_min_dist"), 1e-12);
+        assertEquals(R2, m.get(p + "sample_max_dist"), 1e-12);
+        // padded to N = 2: [0, sqrt2] -> var 1 -> 1; [sqrt2, pad 0] -> var 1 / (1/2) -> sqrt2
+        assertEquals((1 + R2) / 2, m.get(p + "sample_std_dist"), 1e-12);
+        assertEquals(Math.sqrt(unbiased((1 + 0.0), R2)), m.get(p + "sample_rmse__std"), 1e-12);
+    }
+
+    private static double unbiased(double x, double y) {
+        double mu = (x + y) / 2;
+        return (x - mu) * (x - mu) + (y - mu) * (y - mu);
+    }
+
+    @Test
+    void distributionPairsAssignmentAndTheNonInPlaceMaskQuirk() {
+        double[] e1 = {1, 0, 0};
+        double[] e2 = {0, 1, 0};
+        double[] e3 = {0, 0, 1};
+        double[] m3 = {0, 0, -1};
+        java.util.List<double[]> half = java.util.List.of(new double[] {0.5, 0.5});
+        Map<String, Double> one = EmbeddingStatistics.distributionPair("zl_a||zl_b",
+                java.util.List.<double[][]>of(new double[][] {e1, e2}), java.util.List.<double[][]>of(new double[][] {e3, m3}),
+                half, half, 32);
+        String p = "emb/zl_a||zl_b/";
+        assertEquals(R2, one.get(p + "dist_emb2emb"), 1e-12);
+        assertEquals(R2, one.get(p + "dist_emb2emb__weighted"), 1e-12);
+        assertEquals(R2, one.get(p + "1NN_emb2emb_2to1"), 1e-12);
+        assertEquals(R2, one.get(p + "1NN_emb2emb_1to2"), 1e-12);
+        // a's locals: 1/0.5 to their own centroid (0.5, 0.5, 0), 1/1 to b's (0): 2/3; b's: 1/1 own, 1/1.5 other: 0.6
+        assertEquals(2.0 / 3, one.get(p + "assignment_1to1"), 1e-12);
+        assertEquals(0.6, one.get(p + "assignment_2to2"), 1e-12);
+        // a second sample with one b local is padded in the batch: its regions' nearest "sentence" is the padding (0)
+        Map<String, Double> two = EmbeddingStatistics.distributionPair("zl_a||zl_b",
+                java.util.List.of(new double[][] {e1, e2}, new double[][] {e1, e2}),
+                java.util.List.of(new double[][] {e3, m3}, new double[][] {e3}), null, null, 32);
+        assertEquals(R2 / 2, two.get(p + "1NN_emb2emb_2to1"), 1e-12, "(sqrt2 + 0) / 2");
+        assertEquals(R2, two.get(p + "1NN_emb2emb_1to2"), 1e-12);
+        assertEquals(R2, two.get(p + "dist_emb2emb"), 1e-12);
+        assertEquals(null, two.get(p + "dist_emb2emb__weighted"));
+    }
 }
