@@ -326,10 +326,7 @@ public final class EmbeddingStatistics {
      */
     public static Map<String, Double> globalPair(String space, double[][] a, double[][] b, int batchSize,
                                                  boolean normalize) {
-        if (a.length != b.length || a.length < 1 || batchSize < 1) {
-            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
-                    + a.length + " and " + b.length + ") and a batch size >= 1");
-        }
+        requirePairs(space, a.length, b.length, batchSize);
         java.util.List<Double> mse = new java.util.ArrayList<>();
         java.util.List<Double> means = new java.util.ArrayList<>();
         java.util.List<Double> vars = new java.util.ArrayList<>();
@@ -369,10 +366,7 @@ public final class EmbeddingStatistics {
      */
     public static Map<String, Double> localPair(String space, java.util.List<double[][]> a, java.util.List<double[][]> b,
                                                 java.util.List<double[]> weights, int batchSize) {
-        if (a.size() != b.size() || a.isEmpty() || batchSize < 1) {
-            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
-                    + a.size() + " and " + b.size() + ") and a batch size >= 1");
-        }
+        requirePairs(space, a.size(), b.size(), batchSize);
         java.util.List<Double> rmseMeans = new java.util.ArrayList<>();
         java.util.List<Double> rmseVars = new java.util.ArrayList<>();
         java.util.List<Double> weighted = new java.util.ArrayList<>();
@@ -381,10 +375,7 @@ public final class EmbeddingStatistics {
         java.util.List<Double> stdDist = new java.util.ArrayList<>();
         for (int start = 0; start < a.size(); start += batchSize) {
             int end = Math.min(a.size(), start + batchSize);
-            int padded = 0;
-            for (int s = start; s < end; s++) {
-                padded = Math.max(padded, a.get(s).length);
-            }
+            int padded = paddedLength(a, start, end);
             double[] rmse = new double[end - start];
             double[] wr = new double[end - start];
             double[] mins = new double[end - start];
@@ -448,10 +439,7 @@ public final class EmbeddingStatistics {
     public static Map<String, Double> distributionPair(String space, java.util.List<double[][]> a,
                                                        java.util.List<double[][]> b, java.util.List<double[]> weightsA,
                                                        java.util.List<double[]> weightsB, int batchSize) {
-        if (a.size() != b.size() || a.isEmpty() || batchSize < 1) {
-            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
-                    + a.size() + " and " + b.size() + ") and a batch size >= 1");
-        }
+        requirePairs(space, a.size(), b.size(), batchSize);
         java.util.List<Double> dist = new java.util.ArrayList<>();
         java.util.List<Double> weighted = new java.util.ArrayList<>();
         java.util.List<Double> nn21 = new java.util.ArrayList<>();
@@ -460,12 +448,8 @@ public final class EmbeddingStatistics {
         java.util.List<Double> assign11 = new java.util.ArrayList<>();
         for (int start = 0; start < a.size(); start += batchSize) {
             int end = Math.min(a.size(), start + batchSize);
-            int paddedB = 0;
-            int paddedA = 0;
-            for (int s = start; s < end; s++) {
-                paddedA = Math.max(paddedA, a.get(s).length);
-                paddedB = Math.max(paddedB, b.get(s).length);
-            }
+            int paddedA = paddedLength(a, start, end);
+            int paddedB = paddedLength(b, start, end);
             int n = end - start;
             double[] d = new double[n];
             double[] w = new double[n];
@@ -554,6 +538,22 @@ public final class EmbeddingStatistics {
             out.put(p + "dist_emb2emb__weighted", mean(toArray(weighted)));
         }
         return out;
+    }
+
+    private static void requirePairs(String space, int a, int b, int batchSize) {
+        if (a != b || a < 1 || batchSize < 1) {
+            throw new LovtException("embedding statistics of " + space + ": need as many samples on both sides (got "
+                    + a + " and " + b + ") and a batch size >= 1");
+        }
+    }
+
+    /** The batch's padded local count: the largest of its samples' (the original's collation pads to it). */
+    private static int paddedLength(java.util.List<double[][]> samples, int start, int end) {
+        int n = 0;
+        for (int s = start; s < end; s++) {
+            n = Math.max(n, samples.get(s).length);
+        }
+        return n;
     }
 
     private static double[][] normalizedAll(double[][] x) {
