@@ -34,13 +34,10 @@ final class DownstreamBackbones {
 
     /**
      * A loaded backbone, where it came from, and its pre-training's region feature layer (the layer the original's
-     * linear head reads: {@code encoder.config.region_feature_layer}; {@code conv5} where nothing says otherwise).
+     * linear head reads: {@code encoder.config.region_feature_layer}; {@code conv5} where nothing says otherwise),
+     * and the file its weights were read from (null for a random initialisation).
      */
-    record Loaded(ResNet resnet, String description, String regionLayer) {
-        Loaded(ResNet resnet, String description) {
-            this(resnet, description, "conv5");
-        }
-    }
+    record Loaded(ResNet resnet, String description, String regionLayer, Path weights) {}
 
     private DownstreamBackbones() {}
 
@@ -49,7 +46,8 @@ final class DownstreamBackbones {
             throw new LovtException("no backbone given (a run folder, a weights file, 'random' or 'imagenet')");
         }
         if (source.equals("random")) {
-            return new Loaded(new ResNet(ResNetConfig.resnet50(0)), "random (torchvision initialisation)");
+            return new Loaded(new ResNet(ResNetConfig.resnet50(0)), "random (torchvision initialisation)", "conv5",
+                    null);
         }
         if (source.startsWith(RANDOM_LIKE)) {
             // The control of a small pre-trained model: its architecture and region layer, freshly initialised (under
@@ -62,7 +60,7 @@ final class DownstreamBackbones {
             Loaded like = resolve(of, user, userConfigFile);
             ResNetConfig c = like.resnet().config();
             return new Loaded(new ResNet(new ResNetConfig(c.layers(), c.stemWidth(), 0)), "random (torchvision "
-                    + "initialisation) with the architecture of " + like.description(), like.regionLayer());
+                    + "initialisation) with the architecture of " + like.description(), like.regionLayer(), null);
         }
         if (source.equals("imagenet")) {
             String path = user.models().pretrained().resnet50Imagenet();
@@ -72,12 +70,13 @@ final class DownstreamBackbones {
             }
             Path file = Path.of(path);
             return new Loaded(fromFile(file, "user config models.pretrained.resnet50_imagenet"),
-                    "imagenet (" + file + ")");
+                    "imagenet (" + file + ")", "conv5", file);
         }
         Path p = Path.of(source);
         if (Files.isDirectory(p)) {
             if (Files.isRegularFile(p.resolve("model.safetensors"))) {
-                return new Loaded(fromFile(p.resolve("model.safetensors"), null), "checkpoint " + p);
+                Path file = p.resolve("model.safetensors");
+                return new Loaded(fromFile(file, null), "checkpoint " + p, "conv5", file);
             }
             if (!Files.isRegularFile(p.resolve("config.yaml"))) {
                 throw new LovtException(p + ": not a pre-training run folder (no config.yaml) nor a checkpoint folder "
@@ -87,8 +86,8 @@ final class DownstreamBackbones {
                     + ": the run has no checkpoint (checkpoints/best or checkpoints/last)"));
             String region = Files.isRegularFile(p.resolve(ModelFiles.MODEL_JSON))
                     ? ModelFiles.readRunModel(p).scan().regionFeatureLayer() : "conv5";
-            return new Loaded(fromFile(ckpt.resolve("model.safetensors"), null), "run " + p + " (" + ckpt.getFileName()
-                    + ")", region);
+            Path file = ckpt.resolve("model.safetensors");
+            return new Loaded(fromFile(file, null), "run " + p + " (" + ckpt.getFileName() + ")", region, file);
         }
         if (!Files.isRegularFile(p)) {
             throw new LovtException(source + ": no such backbone (a run folder, a weights file, 'random' or "
@@ -101,26 +100,7 @@ final class DownstreamBackbones {
                 region = r;
             }
         }
-        return new Loaded(fromFile(p, null), p.toString(), region);
-    }
-
-    /**
-     * The file whose weights a source uses (a run folder's best or last checkpoint, a checkpoint folder's
-     * {@code model.safetensors}, or the file itself); empty for {@code random}, {@code random:…} and
-     * {@code imagenet}, whose weights come from elsewhere.
-     */
-    static java.util.Optional<Path> weightsFile(String source) {
-        if (source.equals("random") || source.equals("imagenet") || source.startsWith(RANDOM_LIKE)) {
-            return java.util.Optional.empty();
-        }
-        Path p = Path.of(source);
-        if (Files.isDirectory(p)) {
-            if (Files.isRegularFile(p.resolve("model.safetensors"))) {
-                return java.util.Optional.of(p.resolve("model.safetensors"));
-            }
-            return ModelFiles.bestCheckpoint(p).map(c -> c.resolve("model.safetensors"));
-        }
-        return Files.isRegularFile(p) ? java.util.Optional.of(p) : java.util.Optional.empty();
+        return new Loaded(fromFile(p, null), p.toString(), region, p);
     }
 
     /** SHA-256 of a file, hex. */

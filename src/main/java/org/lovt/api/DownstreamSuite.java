@@ -215,14 +215,16 @@ public final class DownstreamSuite {
                 dirs.computeIfAbsent(t.dataset(), d -> dataDir(d, user, userFile));
             }
             dirs.values().forEach(PreparedDownstream::open);          // fail on a bad folder before any run
-            DownstreamBackbones.resolve(backbone, user, userFile);     // and on a bad backbone
+            // and on a bad backbone (its weights file is fingerprinted below)
+            DownstreamBackbones.Loaded loaded = DownstreamBackbones.resolve(backbone, user, userFile);
             int size = inputSize != null ? inputSize : quick ? 64 : DownstreamTask.INPUT_SIZE;
             int divisor = headWidthDivisor != null ? headWidthDivisor : quick ? 8 : 1;
             Map<String, String> fingerprint = new LinkedHashMap<>();
             fingerprint.put("backbone", source(backbone));
             // The weights themselves: a run trained further (or a file replaced) must not resume on old results.
-            DownstreamBackbones.weightsFile(backbone).ifPresent(f -> fingerprint.put("backbone_sha256",
-                    DownstreamBackbones.sha256(f)));
+            if (loaded.weights() != null) {
+                fingerprint.put("backbone_sha256", DownstreamBackbones.sha256(loaded.weights()));
+            }
             fingerprint.put("input_size", Integer.toString(size));
             fingerprint.put("batch_size", batchSize != null ? batchSize.toString() : quick ? "min(task, 8)" : "task");
             fingerprint.put("max_epochs", maxEpochs != null ? maxEpochs.toString() : quick ? "min(task, 3)" : "task");

@@ -158,8 +158,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--suite paper takes no TASK, --lr, --seed or "
                     + "--data (use --tasks and --data-root; the protocol chooses lrs and seeds)");
         }
-        DownstreamSuite.Builder b = DownstreamSuite.builder().backbone(backbone).name(name).runs(runs).maxLrs(maxLrs).quick(quick)
-                .dataRoot(dataRoot).featureCache(!noFeatureCache).userConfig(userConfig).log(log)
+        DownstreamSuite.Builder b = DownstreamSuite.builder().backbone(backbone).name(name).runs(runs).maxLrs(maxLrs)
+                .quick(quick).dataRoot(dataRoot).featureCache(!noFeatureCache).userConfig(userConfig).log(log)
                 .out(this.out != null ? this.out : Path.of("results"));
         if (tasks != null) {
             b.tasks(tasks);
