@@ -299,7 +299,7 @@ public final class Sweep {
                 Map<Double, DownstreamRunner.Result> byLr = new LinkedHashMap<>();
                 for (int j = 0; j < grid.size(); j++) {
                     double g = grid.get(j);
-                    DownstreamRunner.Result r = runOrSkip(t, g, BASE_SEED, dir.resolve(trialDir(g)),  where
+                    DownstreamRunner.Result r = runOrSkip(t, g, BASE_SEED, dir.resolve(trialDir(g)), where
                             + " · lr trial " + (j + 1) + "/" + grid.size() + " (lr " + PythonFloats.repr(g) + ")");
                     double v = r.bestValidation().getOrDefault(t.monitorKey(), Double.NaN);
                     trials.put(g, v);
