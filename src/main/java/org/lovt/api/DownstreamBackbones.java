@@ -78,6 +78,21 @@ final class DownstreamBackbones {
                 Path file = p.resolve("model.safetensors");
                 return new Loaded(fromFile(file, null), "checkpoint " + p, "conv5", file);
             }
+            var baseline = BaselineRun.readInfo(p);
+            if (baseline.isPresent()) {
+                BaselineRun.Info info = baseline.get();
+                Path ckpt = BaselineRun.exportedCheckpoint(p, info).orElseThrow(() -> new LovtException(p
+                        + ": the baseline run has no checkpoint (checkpoints/best or checkpoints/last)"));
+                Map<String, HostTensor> w = BaselineRun.backboneWeights(ckpt, info);
+                ResNet resnet = new ResNet(architecture(p.toString(), w));
+                try {
+                    StateDict.fromHost(w).loadInto(resnet, true);
+                } catch (LovtException e) {
+                    throw new LovtException(ckpt + ": not a matching ResNet: " + e.getMessage(), e);
+                }
+                return new Loaded(resnet, "baseline run " + p + " (" + info.method() + ", " + ckpt.getFileName() + ")",
+                        "conv5", ckpt.resolve("model.safetensors"));
+            }
             if (!Files.isRegularFile(p.resolve("config.yaml"))) {
                 throw new LovtException(p + ": not a pre-training run folder (no config.yaml) nor a checkpoint folder "
                         + "(no model.safetensors)");

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.bytedeco.pytorch.Device;
 import org.lovt.LovtException;
+import org.lovt.baselines.BaselineConfigs;
 import org.lovt.config.ConfigLoader;
 import org.lovt.config.ResolvedConfig;
 import org.lovt.config.UserConfig;
@@ -71,6 +72,9 @@ public final class Pretraining {
 
     /** Runs (or resumes) the pre-training; returns when it has finished, stopped early or hit a limit. */
     public PretrainingResult run() {
+        if (BaselineConfigs.selectsBaseline(b.overrides)) {
+            return BaselineRun.run(b);                   // +baseline=...: an image-only baseline (BaselineRun)
+        }
         Natives.load();
         ConfigLoader loader = Experiments.loader().configDir(b.configDir).userConfigFile(b.userConfig).build();
         ResolvedConfig resolved = loader.load(Experiments.TRAIN_REPRESENTATION, b.overrides);
@@ -139,9 +143,9 @@ public final class Pretraining {
                 });
             }
             Pretrainer.Result result;
-            try (LoaderBatchSource t = new LoaderBatchSource(trainLoader,
+            try (LoaderBatchSource<PretrainingBatch> t = new LoaderBatchSource<>(trainLoader,
                     (long) trainLoader.batchesPerEpoch() * batch);
-                 LoaderBatchSource v = new LoaderBatchSource(valLoader, data.validationSize())) {
+                 LoaderBatchSource<PretrainingBatch> v = new LoaderBatchSource<>(valLoader, data.validationSize())) {
                 Pretrainer trainer = new Pretrainer(experiment, assembled.model(), new ReportPacker(
                         assembled.tokenizer(), model.encoderB().maxLength()), t, v, run.path(), device, options);
                 Listeners.attach(trainer, b.listeners, view);
@@ -157,7 +161,7 @@ public final class Pretraining {
         }
     }
 
-    private static Path defaultRunsRoot(UserConfig user) {
+    static Path defaultRunsRoot(UserConfig user) {
         String base = user.models().basePath();
         return base != null ? Path.of(base).resolve(user.models().pretrainedModelsFolder()) : Path.of("runs");
     }
@@ -315,6 +319,71 @@ public final class Pretraining {
         /** The configured pre-training. */
         public Pretraining build() {
             return new Pretraining(this);
+        }
+
+        // What BaselineRun reads.
+        List<String> overrides() {
+            return overrides;
+        }
+
+        PretrainingData data() {
+            return data;
+        }
+
+        Path runDir() {
+            return runDir;
+        }
+
+        Path runsRoot() {
+            return runsRoot;
+        }
+
+        Integer maxEpochs() {
+            return maxEpochs;
+        }
+
+        long maxSteps() {
+            return maxSteps;
+        }
+
+        long checkpointEvery() {
+            return checkpointEverySteps;
+        }
+
+        long deadline() {
+            return deadlineNanos;
+        }
+
+        Integer workers() {
+            return workers;
+        }
+
+        Path imageCache() {
+            return imageCache;
+        }
+
+        int imageCacheSize() {
+            return imageCacheSize;
+        }
+
+        Path configDir() {
+            return configDir;
+        }
+
+        Path userConfig() {
+            return userConfig;
+        }
+
+        boolean ignoresUserConfig() {
+            return ignoreUserConfig;
+        }
+
+        PrintStream log() {
+            return log;
+        }
+
+        List<String> commandLine() {
+            return commandLine;
         }
     }
 }

@@ -35,6 +35,7 @@ public final class PretrainingData {
     private final Dataset<ScanReportSample> validation;
     private final double pixelMean;
     private final double pixelStd;
+    private Path mimicFolder;
 
     private PretrainingData(String description, Dataset<ScanReportSample> train,
                             Dataset<ScanReportSample> validation, double pixelMean, double pixelStd) {
@@ -55,8 +56,15 @@ public final class PretrainingData {
     public static PretrainingData mimicCxr(Path preparedFolder) {
         MimicCxrDataset train = MimicCxrDataset.open(preparedFolder, "train");
         MimicCxrDataset val = MimicCxrDataset.open(preparedFolder, "validation");
-        return new PretrainingData("MIMIC-CXR folder " + preparedFolder, train, val, train.pixelMean(),
+        PretrainingData d = new PretrainingData("MIMIC-CXR folder " + preparedFolder, train, val, train.pixelMean(),
                 train.pixelStd());
+        d.mimicFolder = preparedFolder;
+        return d;
+    }
+
+    /** The prepared MIMIC-CXR folder, when the data is one (the image-only baselines read its image lists). */
+    java.util.Optional<Path> mimicFolder() {
+        return java.util.Optional.ofNullable(mimicFolder);
     }
 
     /** The data set a config names ({@code dataset/<name>}, paths from the loader's user config). */

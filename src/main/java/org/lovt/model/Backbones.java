@@ -33,12 +33,15 @@ public final class Backbones {
      * and {@code layers} ([3, 4, 6, 3]) — an extension of this project, not in the original.
      */
     public static ResNetConfig resnet(ScanEncoderConfig c) {
-        List<String> model = c.backboneModel();
+        return resnet(c.backboneModel(), c.backboneArgs());
+    }
+
+    /** The ResNet of a {@code backbone_model} reference and {@code backbone_args} (see {@link #resnet(ScanEncoderConfig)}). */
+    public static ResNetConfig resnet(List<String> model, Map<String, Object> args) {
         String name = model == null || model.isEmpty() ? "resnet50" : model.get(model.size() - 1);
         if (!name.equals("resnet50")) {
             throw new LovtException("scan encoder backbone_model '" + name + "' is not supported (resnet50 only)");
         }
-        Map<String, Object> args = c.backboneArgs();
         for (String k : args.keySet()) {
             if (!k.equals("stem_width") && !k.equals("layers")) {
                 throw new LovtException("scan encoder backbone_args: unknown key '" + k

@@ -3,14 +3,13 @@ package org.lovt.train;
 import java.util.Iterator;
 
 import org.lovt.data.DataLoader;
-import org.lovt.data.PretrainingBatch;
 
 /** A {@link BatchSource} over the multi-threaded {@link DataLoader}. */
-public final class LoaderBatchSource implements BatchSource<PretrainingBatch> {
-    private final DataLoader<?, PretrainingBatch> loader;
+public final class LoaderBatchSource<B> implements BatchSource<B> {
+    private final DataLoader<?, B> loader;
     private final long samples;
 
-    public LoaderBatchSource(DataLoader<?, PretrainingBatch> loader, long samplesPerEpoch) {
+    public LoaderBatchSource(DataLoader<?, B> loader, long samplesPerEpoch) {
         this.loader = loader;
         this.samples = samplesPerEpoch;
     }
@@ -26,7 +25,7 @@ public final class LoaderBatchSource implements BatchSource<PretrainingBatch> {
     }
 
     @Override
-    public Iterator<PretrainingBatch> epoch(int epoch, long start) {
+    public Iterator<B> epoch(int epoch, long start) {
         return loader.epoch(epoch, (int) start);
     }
 

@@ -98,11 +98,22 @@ public interface LrSchedule {
         static final double THRESHOLD = 1e-4;
         private final int patience;
         private final double factor;
+        private final MonitorMode mode;
         private double lr;
         private double best = Double.POSITIVE_INFINITY;
         private int badEpochs;
 
         public ReduceOnPlateau(double base, int patience, double factor) {
+            this(base, patience, factor, MonitorMode.MIN);
+        }
+
+        /**
+         * In {@code MAX} mode ({@code ReduceLROnPlateau(mode='max')}, e.g. on val/auroc) the trainer hands over the
+         * negated metric; the relative threshold is applied to the metric itself: an improvement is
+         * {@code a > best (1 + 1e-4)}.
+         */
+        public ReduceOnPlateau(double base, int patience, double factor, MonitorMode mode) {
+            this.mode = java.util.Objects.requireNonNull(mode, "mode");
             this.lr = base;
             this.patience = patience;
             this.factor = factor;
@@ -115,7 +126,9 @@ public interface LrSchedule {
 
         @Override
         public void onValidation(double monitored) {
-            if (monitored < best * (1 - THRESHOLD)) {
+            boolean better = mode == MonitorMode.MIN ? monitored < best * (1 - THRESHOLD)
+                    : -monitored > -best * (1 + THRESHOLD);
+            if (better) {
                 best = monitored;
                 badEpochs = 0;
             } else if (++badEpochs > patience) {

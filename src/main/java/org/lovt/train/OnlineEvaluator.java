@@ -112,7 +112,7 @@ public final class OnlineEvaluator extends Module {
     }
 
     /** Mean over labels (with both classes present) of the ROC AUC, by the rank-sum formula with tied ranks. */
-    static double macroAuroc(List<float[]> scores, List<float[]> labels) {
+    public static double macroAuroc(List<float[]> scores, List<float[]> labels) {
         double sum = 0;
         int used = 0;
         for (int k = 0; k < 5; k++) {

@@ -19,7 +19,7 @@ import org.lovt.LovtException;
  * anti-aliasing, like libtorch's default {@code interpolate}) differs on 73 %, mean |Δ| 1.84, max 125. Hence the
  * port, which costs a few milliseconds of Java per image.
  */
-final class PilResize {
+public final class PilResize {
     /** Pillow's {@code PRECISION_BITS} for 8-bit images: 32 − 8 − 2. */
     private static final int PRECISION_BITS = 32 - 8 - 2;
     /** Support of Pillow's bilinear (triangle) filter. */

@@ -15,7 +15,7 @@ import org.lovt.LovtException;
  * a half-integer: against torchvision 0.14 / torch 1.13 ({@code PilGoldenTest}) 0 pixels differ for σ = 0.1, 0.77
  * and 3.0, 2 of 12,707 for σ = 1.9, and 1 of 50,176 in a whole 224×224 training chain; never more than 1 level.
  */
-final class TorchGaussianBlur {
+public final class TorchGaussianBlur {
     private TorchGaussianBlur() {}
 
     /** The normalised float32 kernel of torchvision's {@code _get_gaussian_kernel1d(size, sigma)}. */

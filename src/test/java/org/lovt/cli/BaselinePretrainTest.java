@@ -1,0 +1,107 @@
+package org.lovt.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lovt.TestData;
+import org.lovt.torch.io.Safetensors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The image-only baselines end to end on the MIMIC-CXR sample (issue "Image-only baselines"): each of BYOL, SimCLR
+ * and CheXpert pre-trains with a tiny override, writes a run folder with metrics, exports its backbone, and
+ * {@code lovt evaluate} accepts the run folder.
+ */
+class BaselinePretrainTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    static final String[] TINY = {"++model_config.backbone_args.stem_width=4",
+        "++model_config.backbone_args.layers=[1,1,1,1]", "model_config.input_size=[32,32]", "model_config.max_size=40",
+        "model_config.batch_size=4"};
+
+    @BeforeAll
+    static void prepare() {
+        data = tmp.resolve("prepared");
+        CliTest.Run prep = CliTest.run("prepare", "mimic-cxr", TestData.require("data/mimic-cxr-sample").toString(),
+                "--out", data.toString());
+        assertEquals(0, prep.code(), prep.out() + prep.err());
+        org.lovt.data.datasets.downstream.SyntheticDownstream.write(tmp.resolve("rsna"), "rsna", 16, 8, 8, 64, 1);
+    }
+
+    static CliTest.Run pretrain(String baseline, Path run, String... extra) {
+        List<String> args = new ArrayList<>(List.of("pretrain", "+baseline=" + baseline));
+        args.addAll(List.of(TINY));
+        args.addAll(List.of(extra));
+        args.addAll(List.of("--data", data.toString(), "--run-dir", run.toString(), "--workers", "2",
+                "--image-cache", tmp.resolve("cache").toString(), "--image-cache-size", "64",
+                "--user-config", tmp.resolve("no-user.yaml").toString()));
+        return CliTest.run(args.toArray(String[]::new));
+    }
+
+    static List<Double> logged(Path run, String key) throws IOException {
+        List<Double> out = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            JsonNode n = m.readTree(line);
+            if (n.has(key)) {
+                out.add(n.get(key).asDouble());
+            }
+        }
+        return out;
+    }
+
+    private void runsAndExports(String baseline, String monitor) throws IOException {
+        Path run = tmp.resolve(baseline);
+        CliTest.Run r = pretrain(baseline, run, "--max-epochs", "2");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("after 2 epochs"), r.out());
+        assertTrue(r.err().contains("baseline"), r.err());
+        Path exported = run.resolve("backbone_weights.safetensors");
+        assertTrue(Files.isRegularFile(exported), r.out());
+        var contents = Safetensors.read(exported);
+        assertEquals("[1,1,1,1]", contents.metadata().get("layers"));
+        assertEquals("0.5", contents.metadata().get("pixel_std"));           // the normalisation quirk
+        assertTrue(contents.tensors().containsKey("conv1.weight"));
+        assertFalse(contents.tensors().keySet().stream().anyMatch(k -> k.startsWith("fc.")));
+        List<Double> train = logged(run, "train/loss");
+        assertFalse(train.isEmpty());
+        assertTrue(train.stream().allMatch(Double::isFinite), train.toString());
+        assertEquals(2, logged(run, monitor).size());
+        assertTrue(Files.isRegularFile(run.resolve("config.yaml")) && Files.isRegularFile(run.resolve("baseline.json")));
+
+        CliTest.Run e = CliTest.run("evaluate", "rsna_seg_linear_100", "--backbone", run.toString(), "--data",
+                tmp.resolve("rsna").toString(), "--input-size", "64", "--batch-size", "8", "--max-epochs", "1",
+                "--workers", "1", "--out", tmp.resolve("eval-" + baseline).toString());
+        assertEquals(0, e.code(), e.out() + e.err());
+        String settings = Files.readString(tmp.resolve("eval-" + baseline).resolve("evaluation.json"));
+        assertTrue(settings.contains("baseline run"), settings);
+    }
+
+    @Test
+    void byol() throws IOException {
+        runsAndExports("byol_100", "val/loss");
+    }
+
+    @Test
+    void simclr() throws IOException {
+        runsAndExports("simclr_100", "val/loss");
+    }
+
+    @Test
+    void chexpert() throws IOException {
+        runsAndExports("chexpert_30", "val/auroc");
+    }
+}
