@@ -137,7 +137,7 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
     public Map<String, Double> trainStep(ImageBatch batch, long microStep, int accumulate) {
         Seeds.manualSeed(seed * 1_000_003L + microStep);
         SplittableRandom rnd = Seeds.javaRandom(seed * 1_000_003L + microStep, "views");
-        Tensor loss = loss(batch, rnd, true);
+        Tensor loss = loss(batch, rnd);
         double value = loss.item_double();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("total_loss", value);
@@ -148,7 +148,7 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
         return m;
     }
 
-    private Tensor loss(ImageBatch batch, SplittableRandom rnd, boolean training) {
+    private Tensor loss(ImageBatch batch, SplittableRandom rnd) {
         return switch (config.method()) {
             case BYOL -> {
                 Tensor x = raw(batch);
@@ -219,7 +219,7 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
                             }
                         } else {
                             SplittableRandom rnd = Seeds.javaRandom(seed * 1_000_003L + index, "validation-views");
-                            sum += loss(batch, rnd, false).item_double() * batch.size();
+                            sum += loss(batch, rnd).item_double() * batch.size();
                         }
                         count += batch.size();
                     }

@@ -104,4 +104,45 @@ class BaselinePretrainTest {
     void chexpert() throws IOException {
         runsAndExports("chexpert_30", "val/auroc");
     }
+
+    @Test
+    void byolStoppedAndResumedEqualsAnUninterruptedRunBitForBit() throws IOException {
+        Path whole = tmp.resolve("resume-whole");
+        CliTest.Run a = pretrain("byol_100", whole, "--max-epochs", "3");
+        assertEquals(0, a.code(), a.out() + a.err());
+        Path split = tmp.resolve("resume-split");
+        CliTest.Run b1 = pretrain("byol_100", split, "--max-epochs", "3", "--max-steps", "4");
+        assertEquals(0, b1.code(), b1.out() + b1.err());
+        CliTest.Run b2 = pretrain("byol_100", split, "--max-epochs", "3");
+        assertEquals(0, b2.code(), b2.out() + b2.err());
+        List<Double> expected = logged(whole, "train/loss");
+        List<Double> resumed = logged(split, "train/loss");
+        assertEquals(expected, resumed, "train/loss per logged batch");
+        assertEquals(logged(whole, "val/loss"), logged(split, "val/loss"));
+        assertTrue(expected.size() >= 3);
+        var w = Safetensors.read(whole.resolve("backbone_weights.safetensors")).tensors();
+        var r = Safetensors.read(split.resolve("backbone_weights.safetensors")).tensors();
+        assertEquals(w.keySet(), r.keySet());
+        w.forEach((k, v) -> assertTrue(v.contentEquals(r.get(k)), "exported " + k + " bit for bit"));
+
+        CliTest.Run other = pretrain("byol_100", split, "--max-epochs", "3", "model_config.learning_rate=1e-3");
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("different configuration"), other.err());
+    }
+
+    @Test
+    void theNanGuardStopsADivergingBaselineAndKeepsTheLastGoodCheckpoint() throws IOException {
+        Path run = tmp.resolve("diverging");
+        CliTest.Run r = pretrain("chexpert_100", run, "--max-epochs", "3", "--checkpoint-every", "1",
+                "model_config.learning_rate=1e30");
+        assertTrue(r.code() != 0, r.out() + r.err());
+        assertTrue(r.err().contains("the loss became") || r.err().contains("a gradient became"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        var last = new org.lovt.train.Checkpoints(run.resolve("checkpoints")).resolve("last");
+        assertTrue(last.isPresent(), "a checkpoint was written before the failure");
+        assertTrue(r.err().contains(last.get().toString()), "names the last good checkpoint: " + r.err());
+        Safetensors.read(last.get().resolve("model.safetensors"))
+                .tensors().values().forEach(t -> assertTrue(t.numel() > 0));
+        assertFalse(Files.exists(run.resolve("backbone_weights.safetensors")), "nothing exported from a failed run");
+    }
 }
