@@ -177,7 +177,10 @@ final class BaselineRun {
             LrSchedule schedule = supervised
                     ? new LrSchedule.ReduceOnPlateau(c.learningRate(), c.lrReducePatience(), c.lrReduceFactor(),
                     MonitorMode.MAX)
-                    : perEpoch(WarmupCosine.chained(c.learningRate(), c.warmupEpochs(), c.maxEpochs(), 0, 0,
+                    : perEpoch(c.lrScheduleClosedForm()
+                    ? WarmupCosine.closedForm(c.learningRate(), c.warmupEpochs(), c.maxEpochs(), 0, 0,
+                    Math.max(epochs, 1))
+                    : WarmupCosine.chained(c.learningRate(), c.warmupEpochs(), c.maxEpochs(), 0, 0,
                     Math.max(epochs, 1)), stepsPerEpoch);
             Trainer<ImageBatch> trainer = new Trainer<>(task, t, optimizer, schedule,
                     new Trainer.Settings(epochs, b.maxSteps(), b.deadline(), accumulate,

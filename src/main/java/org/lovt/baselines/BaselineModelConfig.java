@@ -28,7 +28,7 @@ import org.lovt.data.image.ScanAugmentationConfig;
  * @param warmupEpochs         warm-up epochs of the warm-up cosine schedule (BYOL, SimCLR)
  * @param dataset              a {@code configs/dataset/} name of the MIMIC-CXR image list
  * @param projectionSize       BYOL's / SimCLR's projection size
- * @param sslMethod            {@code BYOL} (byol_baseline.py); {@code PixelPro} is not implemented yet
+ * @param sslMethod            {@code BYOL} or {@code PixelPro} (byol_baseline.py)
  * @param temperature          SimCLR's NT-Xent temperature (simclr_baseline.py)
  * @param classifierTask       {@code chexpert_binary} (supervised_baseline.py)
  * @param dataAugmentation     the supervised baseline's training augmentation (LoVT's scan augmentation defaults)
@@ -41,6 +41,10 @@ import org.lovt.data.image.ScanAugmentationConfig;
  *                             augmentation (the original's {@code DatasetImageOnlyWrapper(max_size=512)})
  * @param normalizeWithDatasetStats the documented correction of the normalisation quirk: normalise with the
  *                             dataset's pixel statistics instead of mean 0.5, std 0.5 (default false: the quirk)
+ * @param hiddenLayerPixel     PixelPro's pixel features: {@code avgpool} (the original's 1×1 "map", the quirk) or
+ *                             {@code layer4} (the 7×7 map, a real PixPro)
+ * @param lrScheduleClosedForm the correction of the warm-up cosine schedule's chained quirk (PixelPro's lr is 0
+ *                             throughout without warm-up epochs): use the scheduler's closed form (default false)
  */
 public record BaselineModelConfig(
         @ConfigDefault("resnet") String backboneArchitecture,
@@ -64,7 +68,9 @@ public record BaselineModelConfig(
         @ConfigDefault("10") int earlyStopPatience,
         @ConfigDefault("{}") Map<String, Object> backboneArgs,
         @ConfigDefault("512") int maxSize,
-        @ConfigDefault("false") boolean normalizeWithDatasetStats) {
+        @ConfigDefault("false") boolean normalizeWithDatasetStats,
+        @ConfigDefault("avgpool") String hiddenLayerPixel,
+        @ConfigDefault("false") boolean lrScheduleClosedForm) {
 
     /** The three learners of the original's three baseline scripts. */
     public enum Method {
@@ -73,7 +79,9 @@ public record BaselineModelConfig(
         /** {@code byol_baseline.py} with {@code ssl_method: BYOL}. */
         BYOL,
         /** {@code simclr_baseline.py}. */
-        SIMCLR
+        SIMCLR,
+        /** {@code byol_baseline.py} with {@code ssl_method: PixelPro}. */
+        PIXELPRO
     }
 
     public BaselineModelConfig {
@@ -103,6 +111,7 @@ public record BaselineModelConfig(
         Check.nonNegative("early_stop_patience", earlyStopPatience);
         backboneArgs = Check.mapAllowingNullValues("backbone_args", backboneArgs);
         Check.positive("max_size", maxSize);
+        Check.oneOf("hidden_layer_pixel", hiddenLayerPixel, java.util.List.of("avgpool", "layer4"));
         method(sslMethod, temperature, classifierTask);
     }
 
@@ -126,9 +135,9 @@ public record BaselineModelConfig(
         if (ssl != null) {
             return switch (ssl) {
                 case "BYOL" -> Method.BYOL;
-                case "PixelPro" -> throw new LovtException("model_config.ssl_method: PixelPro is not implemented "
-                        + "yet in this version (BYOL, SimCLR and the CheXpert baseline are)");
-                default -> throw new LovtException("model_config.ssl_method: unknown '" + ssl + "' (expected BYOL)");
+                case "PixelPro" -> Method.PIXELPRO;
+                default -> throw new LovtException("model_config.ssl_method: unknown '" + ssl + "' (expected BYOL or "
+                        + "PixelPro; SiamSiam is used by no shipped config)");
             };
         }
         if (temperature != null) {

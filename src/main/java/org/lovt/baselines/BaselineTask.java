@@ -73,6 +73,7 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
             case BYOL -> new ByolLearner(resnet, c.projectionSize());
             case SIMCLR -> new SimClrLearner(resnet, c.projectionSize());
             case CHEXPERT -> new SupervisedLearner(resnet);
+            case PIXELPRO -> new PixelProLearner(resnet, c.projectionSize(), c.hiddenLayerPixel());
         };
     }
 
@@ -87,13 +88,16 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
         if (learner instanceof SupervisedLearner s) {
             return s.backbone();
         }
+        if (learner instanceof PixelProLearner p) {
+            return p.backbone();
+        }
         throw new LovtException("not a baseline learner: " + learner.getClass().getName());
     }
 
     /** The state-dict prefix of the exported ResNet inside the learner. */
     public static String backbonePrefix(BaselineModelConfig.Method m) {
         return switch (m) {
-            case BYOL -> "online_encoder.net.";
+            case BYOL, PIXELPRO -> "online_encoder.net.";
             case SIMCLR -> "encoder.";
             case CHEXPERT -> "model.";
         };
@@ -114,6 +118,15 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
      * move once; see {@link ByolLearner#mockForward}); nothing for the other baselines. Call once on a fresh run.
      */
     public void mockForward() {
+        if (learner instanceof PixelProLearner p) {
+            Seeds.manualSeed(seed);
+            try (Scope s = Scope.open()) {
+                int size = config.size();
+                Tensor x = torch.randn(2, 3, size, size).to(device, torch.ScalarType.Float);
+                Views v = pixelProViews(x, Seeds.javaRandom(seed, "pixelpro-mock-forward"));
+                p.mockForward(v.one(), v.two());
+            }
+        }
         if (learner instanceof ByolLearner b) {
             Seeds.manualSeed(seed);
             try (Scope s = Scope.open()) {
@@ -131,15 +144,18 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
         if (learner instanceof ByolLearner b) {
             b.updateMovingAverage(MomentumUpdate.DEFAULT_DECAY);
         }
+        if (learner instanceof PixelProLearner p) {
+            p.updateMovingAverage(MomentumUpdate.DEFAULT_DECAY);
+        }
     }
 
     @Override
     public Map<String, Double> trainStep(ImageBatch batch, long microStep, int accumulate) {
         Seeds.manualSeed(seed * 1_000_003L + microStep);
         SplittableRandom rnd = Seeds.javaRandom(seed * 1_000_003L + microStep, "views");
-        Tensor loss = loss(batch, rnd);
-        double value = loss.item_double();
         Map<String, Double> m = new LinkedHashMap<>();
+        Tensor loss = loss(batch, rnd, m);
+        double value = loss.item_double();
         m.put("total_loss", value);
         m.put("loss", value);
         if (Double.isFinite(value)) {
@@ -148,8 +164,59 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
         return m;
     }
 
-    private Tensor loss(ImageBatch batch, SplittableRandom rnd) {
+    /** The views of PixelCL: flips (p 0.25 each), two cut-outs resized back (nearest), then T_pp per view. */
+    private Views pixelProViews(Tensor x, SplittableRandom rnd) {
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        boolean flipOne = rnd.nextDouble() < PIXELPRO_FLIP;
+        boolean flipTwo = rnd.nextDouble() < PIXELPRO_FLIP;
+        PixelProLearner.Cutout one = cutout(h, w, rnd);
+        PixelProLearner.Cutout two = cutout(h, w, rnd);
+        Tensor a = cutoutAndResize(x, one, flipOne);
+        Tensor b = cutoutAndResize(x, two, flipTwo);
+        a = augmentation.applyShared(a, augmentation.samplePixelPro(h, w, rnd));
+        b = augmentation.applyShared(b, augmentation.samplePixelPro(h, w, rnd));
+        return new Views(a, b, one, two, flipOne, flipTwo, h, w);
+    }
+
+    /** PixelCL's {@code prob_rand_hflip}. */
+    static final double PIXELPRO_FLIP = 0.25;
+
+    record Views(Tensor one, Tensor two, PixelProLearner.Cutout cutOne, PixelProLearner.Cutout cutTwo,
+                 boolean flipOne, boolean flipTwo, int height, int width) {}
+
+    /**
+     * The library's {@code cutout_coordinates} with {@code cutout_ratio_range (0.6, 0.8)}: one ratio r for both sides,
+     * {@code floor(r · side)} long, at {@code floor((side − length) · u)}.
+     */
+    static PixelProLearner.Cutout cutout(int h, int w, SplittableRandom rnd) {
+        double ratio = 0.6 + rnd.nextDouble() * 0.2;
+        int cw = (int) Math.floor(ratio * w);
+        int ch = (int) Math.floor(ratio * h);
+        int x = (int) Math.floor((w - cw) * rnd.nextDouble());
+        int y = (int) Math.floor((h - ch) * rnd.nextDouble());
+        return new PixelProLearner.Cutout(y, y + ch, x, x + cw);
+    }
+
+    private static Tensor cutoutAndResize(Tensor x, PixelProLearner.Cutout c, boolean flip) {
+        Tensor cut = x.narrow(2, c.y0(), c.y1() - c.y0()).narrow(3, c.x0(), c.x1() - c.x0());
+        Tensor r = torch.upsample_nearest2d(cut, new long[] {x.size(2), x.size(3)});
+        return flip ? r.flip(3) : r;
+    }
+
+    private Tensor loss(ImageBatch batch, SplittableRandom rnd, Map<String, Double> metrics) {
         return switch (config.method()) {
+            case PIXELPRO -> {
+                Views v = pixelProViews(raw(batch), rnd);
+                PixelProLearner.Loss l = ((PixelProLearner) learner).loss(v.one(), v.two(), v.cutOne(), v.cutTwo(),
+                        v.flipOne(), v.flipTwo(), v.height(), v.width());
+                if (metrics != null) {
+                    metrics.put("instance_loss", l.instance().item_double());
+                    metrics.put("pixel_loss", l.pixel() == null ? 0.0 : l.pixel().item_double());
+                    metrics.put("positive_pixel_pairs", (double) l.positivePairs());
+                }
+                yield l.total();
+            }
             case BYOL -> {
                 Tensor x = raw(batch);
                 int h = (int) x.size(2);
@@ -217,9 +284,11 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
                                 scores.add(java.util.Arrays.copyOfRange(p, i * k, i * k + k));
                                 labels.add(java.util.Arrays.copyOfRange(t, i * k, i * k + k));
                             }
+                        } else if (config.method() == BaselineModelConfig.Method.SIMCLR && batch.size() < 2) {
+                            continue;                             // NT-Xent needs negatives: a last single image
                         } else {
                             SplittableRandom rnd = Seeds.javaRandom(seed * 1_000_003L + index, "validation-views");
-                            sum += loss(batch, rnd).item_double() * batch.size();
+                            sum += loss(batch, rnd, null).item_double() * batch.size();
                         }
                         count += batch.size();
                     }
@@ -231,7 +300,9 @@ public final class BaselineTask implements TrainTask<ImageBatch> {
             learner.train(true);
         }
         if (count == 0) {
-            throw new LovtException("the validation split is empty");
+            throw new LovtException("the validation split gives no batch to score ("
+                    + (config.method() == BaselineModelConfig.Method.SIMCLR ? "SimCLR needs at least 2 images per batch"
+                    : "it is empty") + ")");
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", sum / count);

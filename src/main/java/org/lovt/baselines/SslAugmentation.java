@@ -102,6 +102,24 @@ public final class SslAugmentation {
         return new Params(crop, jitter, first, b, c, flip, sigma);
     }
 
+    /**
+     * PixelPro's {@code T_pp} as parameters of this transform: Resize to the output size (the whole input, never
+     * flipped), then the colour jitter (p 0.8) and the blur (p 0.5) as in T, drawn in that order.
+     */
+    public Params samplePixelPro(int height, int width, SplittableRandom rnd) {
+        boolean jitter = rnd.nextDouble() < JITTER_P;
+        boolean first = false;
+        double b = 1;
+        double c = 1;
+        if (jitter) {
+            first = rnd.nextBoolean();
+            b = uniform(rnd, 1 - JITTER, 1 + JITTER);
+            c = uniform(rnd, 1 - JITTER, 1 + JITTER);
+        }
+        double sigma = rnd.nextDouble() < BLUR_P ? uniform(rnd, MIN_SIGMA, MAX_SIGMA) : 0;
+        return new Params(new AugmentationParams.Crop(0, 0, height, width), jitter, first, b, c, false, sigma);
+    }
+
     private static double uniform(SplittableRandom rnd, double lo, double hi) {
         return lo + (hi - lo) * rnd.nextDouble();
     }

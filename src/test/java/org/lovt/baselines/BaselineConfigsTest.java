@@ -42,6 +42,16 @@ class BaselineConfigsTest {
         assertEquals(128, simclr.batchSize());
         assertEquals(3e-4, load("+baseline=simclr_30").modelConfig().learningRate());
 
+        BaselineModelConfig pixelpro = load("+baseline=pixelpro_100").modelConfig();
+        assertEquals(BaselineModelConfig.Method.PIXELPRO, pixelpro.method());
+        assertEquals(512, pixelpro.projectionSize());
+        assertEquals(1e-3, pixelpro.learningRate());
+        assertEquals(1e-5, pixelpro.weightDecay());
+        assertEquals(0, pixelpro.warmupEpochs(), "none given: the lr-0 quirk");
+        assertEquals("avgpool", pixelpro.hiddenLayerPixel());
+        assertFalse(pixelpro.lrScheduleClosedForm());
+        assertEquals("mimic-cxr-img_ap-pa_find-impr_03", load("+baseline=pixelpro_30").modelConfig().dataset());
+
         BaselineExperimentConfig chexpert = load("+baseline@model_config=chexpert_100");
         BaselineModelConfig c = chexpert.modelConfig();
         assertEquals(BaselineModelConfig.Method.CHEXPERT, c.method());
@@ -61,9 +71,10 @@ class BaselineConfigsTest {
         LovtException both = assertThrows(LovtException.class,
                 () -> load("+baseline=byol_100", "model_config.temperature=0.2"));
         assertTrue(both.getMessage().contains("exactly one of ssl_method"), both.getMessage());
-        LovtException pix = assertThrows(LovtException.class,
-                () -> load("+baseline=byol_100", "model_config.ssl_method=PixelPro"));
-        assertTrue(pix.getMessage().contains("PixelPro"), pix.getMessage());
+        LovtException ssl = assertThrows(LovtException.class,
+                () -> load("+baseline=byol_100", "model_config.ssl_method=SimSiam"));
+        assertTrue(ssl.getMessage().contains("PixelPro"), ssl.getMessage());
+        assertThrows(LovtException.class, () -> load("+baseline=pixelpro_100", "model_config.hidden_layer_pixel=fc"));
         assertThrows(LovtException.class, () -> load("+baseline=byol_100", "model_config.input_size=[224,200]"));
     }
 

@@ -164,4 +164,123 @@ class BaselineLearnersTest {
         }
         return ab / Math.sqrt(aa * bb);
     }
+
+    @Test
+    void pixelProLearnerCountsAndTargetWithoutGradient() {
+        PixelProLearner full = new PixelProLearner(ResNetConfig.resnet50(0), 512, "avgpool");
+        // online: ResNet-50 23,508,032 + pixel ConvMLP (2048·2048+2048 + 2·2048 + 2048·512+512) 5,249,536
+        // + instance MLP 5,249,536; predictor (512·2048+2048 + 2·2048 + 2048·512+512) 2,103,808; PPM 512·512+512
+        long online = 23_508_032L + 5_249_536L + 5_249_536L;
+        assertEquals(online + 2_103_808L + 262_656L, Modules.parameterCount(full, true), "PixelPro trainable");
+        assertEquals(2 * online + 2_103_808L + 262_656L, Modules.parameterCount(full, false));
+        try (Scope s = Scope.open()) {
+            Seeds.manualSeed(6);
+            PixelProLearner l = new PixelProLearner(TINY, 16, "layer4");
+            Tensor a = torch.rand(3, 3, 64, 64);
+            Tensor b = torch.rand(3, 3, 64, 64);
+            PixelProLearner.Loss loss = l.loss(a, b, new PixelProLearner.Cutout(0, 40, 0, 40),
+                    new PixelProLearner.Cutout(10, 50, 12, 52), false, true, 64, 64);
+            assertTrue(loss.positivePairs() > 0);
+            loss.total().backward();
+            var named = l.named_parameters(true);
+            for (long i = 0; i < named.size(); i++) {
+                String k = named.get(i).key().getString();
+                if (k.startsWith("target_encoder.")) {
+                    assertFalse(named.get(i).value().grad().defined(), "the target receives no gradient: " + k);
+                }
+            }
+            assertTrue(param(l, "propagate_pixels.transform_net.weight").grad().defined(), "PPM is trained");
+            assertEquals(loss.total().item_double(), loss.instance().item_double() + loss.pixel().item_double(),
+                    1e-6, "total = alpha * pixel + instance, alpha 1");
+        }
+    }
+
+    @Test
+    void positivePixelPairsAreTheLibrarysNormalisedDistances() {
+        try (Scope s = Scope.open()) {
+            int h = 40;
+            int w = 30;
+            int ph = 3;
+            int pw = 2;
+            PixelProLearner.Cutout one = new PixelProLearner.Cutout(2, 26, 1, 19);
+            PixelProLearner.Cutout two = new PixelProLearner.Cutout(14, 38, 11, 29);
+            boolean[] got = bools(PixelProLearner.positivePairs(one, two, false, true, h, w, ph, pw,
+                    new org.bytedeco.pytorch.Device("cpu")));
+            double diag = Math.sqrt(h * h + w * w);
+            double[][] a = centres(one, false, ph, pw, diag);
+            double[][] b = centres(two, true, ph, pw, diag);
+            int n = ph * pw;
+            int positives = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double dy = a[i][0] - b[j][0] + 1e-6;
+                    double dx = a[i][1] - b[j][1] + 1e-6;
+                    boolean expected = Math.sqrt(dy * dy + dx * dx) < 0.7;
+                    assertEquals(expected, got[i * n + j], "pair " + i + "," + j);
+                    positives += expected ? 1 : 0;
+                }
+            }
+            assertTrue(positives > 0 && positives < n * n, "a mixed case: " + positives);
+        }
+    }
+
+    /** Bilinear samples (half-pixel centres) of the linear (row, column) grid: the crop's cell centres, exactly. */
+    private static double[][] centres(PixelProLearner.Cutout c, boolean flip, int ph, int pw, double diag) {
+        double[][] out = new double[ph * pw][];
+        int ch = c.y1() - c.y0();
+        int cw = c.x1() - c.x0();
+        for (int y = 0; y < ph; y++) {
+            for (int x = 0; x < pw; x++) {
+                int sx = flip ? pw - 1 - x : x;
+                double sy = Math.max(0, (y + 0.5) * ch / ph - 0.5);
+                double sxx = Math.max(0, (sx + 0.5) * cw / pw - 0.5);
+                out[y * pw + x] = new double[] {(c.y0() + sy) / diag * ph, (c.x0() + sxx) / diag * pw};
+            }
+        }
+        return out;
+    }
+
+    private static boolean[] bools(Tensor t) {
+        long[] v = Tensors.toLongs(t.to(torch.ScalarType.Long).flatten(0, -1));
+        boolean[] out = new boolean[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] != 0;
+        }
+        return out;
+    }
+
+    @Test
+    void pixelPropagationWeighsTransformedPixelsBySquaredPositiveCosines() {
+        try (Scope s = Scope.open()) {
+            Seeds.manualSeed(7);
+            PixelPropagation ppm = new PixelPropagation(3, 2);
+            Tensor x = torch.randn(1, 3, 1, 4);
+            double[] got = Tensors.toDoubles(ppm.forward(x).to(torch.ScalarType.Double).flatten(0, -1));
+            double[] in = Tensors.toDoubles(x.to(torch.ScalarType.Double).flatten(0, -1));
+            double[] wt = Tensors.toDoubles(param(ppm, "transform_net.weight").to(torch.ScalarType.Double)
+                    .flatten(0, -1));
+            double[] bias = Tensors.toDoubles(param(ppm, "transform_net.bias").to(torch.ScalarType.Double));
+            int n = 4;
+            double[][] px = new double[n][3];
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < n; i++) {
+                    px[i][c] = in[c * n + i];
+                }
+            }
+            for (int c = 0; c < 3; c++) {
+                for (int i = 0; i < n; i++) {
+                    double v = 0;
+                    for (int j = 0; j < n; j++) {
+                        double sim = Math.pow(Math.max(0, cos(px[i], px[j])), 2);
+                        double t = bias[c];
+                        for (int k = 0; k < 3; k++) {
+                            t += wt[c * 3 + k] * px[j][k];
+                        }
+                        v += sim * t;
+                    }
+                    assertEquals(v, got[c * n + i], 1e-5, "channel " + c + " pixel " + i);
+                }
+            }
+        }
+    }
 }

@@ -101,6 +101,32 @@ class BaselinePretrainTest {
     }
 
     @Test
+    void pixelproTrainsWithTheOriginalsZeroLearningRateUnlessCorrected() throws IOException {
+        runsAndExports("pixelpro_100", "val/loss");
+        // lr 0 throughout (the chained schedule without warm-up): the exported convolutions are the initial ones
+        // (under the run seed), only BatchNorm's running statistics moved.
+        org.lovt.torch.Natives.load();
+        org.lovt.torch.Seeds.manualSeed(12345);
+        var fresh = new org.lovt.baselines.PixelProLearner(new org.lovt.vision.ResNetConfig(new int[] {1, 1, 1, 1}, 4,
+                0), 512, "avgpool");
+        var initial = org.lovt.torch.StateDict.of(fresh.backbone()).toHost();
+        var exported = Safetensors.read(tmp.resolve("pixelpro_100").resolve("backbone_weights.safetensors")).tensors();
+        assertTrue(initial.get("conv1.weight").contentEquals(exported.get("conv1.weight")), "conv1 unchanged");
+        assertTrue(initial.get("layer4.0.conv3.weight").contentEquals(exported.get("layer4.0.conv3.weight")));
+        assertFalse(initial.get("bn1.running_mean").contentEquals(exported.get("bn1.running_mean")),
+                "BatchNorm statistics re-estimated");
+        List<Double> pairs = logged(tmp.resolve("pixelpro_100"), "train/positive_pixel_pairs");
+        assertTrue(!pairs.isEmpty() && pairs.stream().allMatch(p -> p == 1.0), "the 1x1 map's one pair: " + pairs);
+
+        Path corrected = tmp.resolve("pixelpro-corrected");
+        CliTest.Run r = pretrain("pixelpro_100", corrected, "--max-epochs", "2",
+                "model_config.lr_schedule_closed_form=true", "model_config.hidden_layer_pixel=layer4");
+        assertEquals(0, r.code(), r.out() + r.err());
+        var trained = Safetensors.read(corrected.resolve("backbone_weights.safetensors")).tensors();
+        assertFalse(initial.get("conv1.weight").contentEquals(trained.get("conv1.weight")), "the correction trains");
+    }
+
+    @Test
     void chexpert() throws IOException {
         runsAndExports("chexpert_30", "val/auroc");
     }
