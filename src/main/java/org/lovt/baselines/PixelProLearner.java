@@ -148,14 +148,20 @@ public final class PixelProLearner extends Module {
         if (pairs == 0) {
             return new Loss(instance, instance, null, 0);
         }
-        Tensor prop1 = flatten(propagate.forward(p1.pixel()));
-        Tensor prop2 = flatten(propagate.forward(p2.pixel()));
-        Tensor l12 = PixelPropagation.cosine(prop1, flatten(t2.pixel()).detach())
-                .masked_select(positive.unsqueeze(0)).mean().neg();
-        Tensor l21 = PixelPropagation.cosine(prop2, flatten(t1.pixel()).detach())
-                .masked_select(positive.t().unsqueeze(0)).mean().neg();
-        Tensor pixel = l12.add(l21).div(new Scalar(2.0));
+        Tensor pixel = pixproLoss(flatten(propagate.forward(p1.pixel())), flatten(propagate.forward(p2.pixel())),
+                flatten(t1.pixel()).detach(), flatten(t2.pixel()).detach(), positive);
         return new Loss(pixel.mul(new Scalar(ALPHA)).add(instance), instance, pixel, pairs);
+    }
+
+    /**
+     * The PixPro loss of propagated online pixels {@code prop1, prop2} and target pixels {@code t1, t2} (each (B, C, N)):
+     * {@code −mean cos(prop1[:, i], t2[:, j])} over the batch and the positive pairs (i, j), the same from view two to
+     * view one with the mask transposed, averaged.
+     */
+    public static Tensor pixproLoss(Tensor prop1, Tensor prop2, Tensor t1, Tensor t2, Tensor positive) {
+        Tensor l12 = PixelPropagation.cosine(prop1, t2).masked_select(positive.unsqueeze(0)).mean().neg();
+        Tensor l21 = PixelPropagation.cosine(prop2, t1).masked_select(positive.t().unsqueeze(0)).mean().neg();
+        return l12.add(l21).div(new Scalar(2.0));
     }
 
     private static Tensor flatten(Tensor map) {

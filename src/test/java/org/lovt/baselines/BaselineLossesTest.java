@@ -225,4 +225,76 @@ class BaselineLossesTest {
         assertTrue(fixed[99] > 0 && fixed[99] < fixed[98]);
         assertThrows(LovtException.class, () -> WarmupCosine.chained(base, 10, 10, 0, 0, 5));
     }
+
+    @Test
+    void pixproLossMatchesItsDefinitionForwardAndBackward() {
+        Random r = new Random(21);
+        int b = 2;
+        int c = 3;
+        int n = 2;
+        double[] p1 = random(r, b * c * n);
+        double[] p2 = random(r, b * c * n);
+        double[] t1 = random(r, b * c * n);
+        double[] t2 = random(r, b * c * n);
+        boolean[][] pos = {{true, false}, {true, true}};
+        try (Scope s = Scope.open()) {
+            Tensor a = Tensors.doubles(p1, b, c, n).requires_grad_(true);
+            Tensor a2 = Tensors.doubles(p2, b, c, n).requires_grad_(true);
+            Tensor mask = Tensors.bools(new boolean[] {true, false, true, true}, n, n);
+            Tensor loss = PixelProLearner.pixproLoss(a, a2, Tensors.doubles(t1, b, c, n), Tensors.doubles(t2, b, c, n),
+                    mask);
+            loss.backward();
+            assertEquals(pixproReference(p1, p2, t1, t2, pos, b, c, n), loss.item_double(), 1e-12);
+            assertGradient(p1, Tensors.toDoubles(a.grad()), () -> pixproReference(p1, p2, t1, t2, pos, b, c, n),
+                    "d/dprop1");
+            assertGradient(p2, Tensors.toDoubles(a2.grad()), () -> pixproReference(p1, p2, t1, t2, pos, b, c, n),
+                    "d/dprop2");
+        }
+    }
+
+    private static double[] random(Random r, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextGaussian();
+        }
+        return x;
+    }
+
+    /** −½ (mean over b, positive (i, j) of cos(p1[b,:,i], t2[b,:,j]) + the same for p2, t1 with the mask transposed). */
+    private static double pixproReference(double[] p1, double[] p2, double[] t1, double[] t2, boolean[][] pos, int b,
+                                          int c, int n) {
+        double s12 = 0;
+        double s21 = 0;
+        int k12 = 0;
+        int k21 = 0;
+        for (int bb = 0; bb < b; bb++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (pos[i][j]) {
+                        s12 += cosAt(p1, t2, bb, i, j, c, n);
+                        k12++;
+                    }
+                    if (pos[j][i]) {
+                        s21 += cosAt(p2, t1, bb, i, j, c, n);
+                        k21++;
+                    }
+                }
+            }
+        }
+        return (-s12 / k12 - s21 / k21) / 2;
+    }
+
+    private static double cosAt(double[] x, double[] y, int b, int i, int j, int c, int n) {
+        double xy = 0;
+        double xx = 0;
+        double yy = 0;
+        for (int k = 0; k < c; k++) {
+            double u = x[(b * c + k) * n + i];
+            double v = y[(b * c + k) * n + j];
+            xy += u * v;
+            xx += u * u;
+            yy += v * v;
+        }
+        return xy / (Math.sqrt(xx) * Math.sqrt(yy));
+    }
 }
