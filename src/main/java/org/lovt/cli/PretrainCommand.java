@@ -20,17 +20,20 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code lovt pretrain +experiment=LoVT_100 [overrides]}: pre-trains on a prepared MIMIC-CXR data set with the
- * experiment's recipe, in a run folder that a second call with {@code --run-dir} resumes exactly.
+ * experiment's recipe, in a run folder that a second call with {@code --run-dir} resumes exactly;
+ * {@code +baseline=byol_100} pre-trains an image-only baseline instead.
  */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = "Pre-train LoVT (or CLIP, ConVIRT, an ablation) on a prepared MIMIC-CXR data set. "
-                + "Re-running with --run-dir of an interrupted run resumes it exactly.")
+        description = "Pre-train LoVT (or CLIP, ConVIRT, an ablation: +experiment=NAME), or an image-only baseline "
+                + "(+baseline=chexpert_100, byol_100, simclr_100, pixelpro_100, or _30), on a prepared MIMIC-CXR data "
+                + "set. Re-running with --run-dir of an interrupted run resumes it exactly.")
 public final class PretrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Parameters(paramLabel = "OVERRIDES", arity = "0..*",
-            description = "Config overrides, e.g. +experiment=LoVT_100 pretrain_model.learning_rate=3e-5.")
+            description = "Config overrides, e.g. +experiment=LoVT_100 pretrain_model.learning_rate=3e-5, or "
+                    + "+baseline=byol_100 model_config.batch_size=32.")
     List<String> overrides = new ArrayList<>();
 
     @CommandLine.Option(names = "--data", paramLabel = "DIR",
