@@ -126,7 +126,7 @@ final class BaselineRun {
 
         RunDirectory run = b.runDir() != null ? RunDirectory.open(b.runDir())
                 : RunDirectory.create(b.runsRoot() != null ? b.runsRoot() : Pretraining.defaultRunsRoot(user),
-                experiment.name());
+                runName(experiment.name(), b.overrides()));
         Seeds.manualSeed(experiment.seed());
         ResNetConfig resnet = Backbones.resnet(c.backboneModel(), c.backboneArgs());
         Module learner = BaselineTask.learner(c, resnet);
@@ -213,6 +213,12 @@ final class BaselineRun {
                 result.stoppedEarly(), supervised ? "val/auroc" : "val/loss",
                 supervised ? -result.state().best() : result.state().best(), result.state().bestEpoch(),
                 result.lastValidation(), backbone);
+    }
+
+    /** The config's {@code name}, or the selected baseline's ({@code byol_100}) when the name is left unset. */
+    static String runName(String name, List<String> overrides) {
+        String selected = BaselineConfigs.selectedName(overrides);
+        return "<unnamed>".equals(name) && selected != null && selected.matches("[A-Za-z0-9_.-]+") ? selected : name;
     }
 
     /** The dataset config, with {@code path} replaced by the {@code --data} folder when one is given. */

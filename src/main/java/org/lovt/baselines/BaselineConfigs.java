@@ -24,6 +24,24 @@ public final class BaselineConfigs {
         return ConfigLoader.builder().store(store());
     }
 
+    /**
+     * The baseline an override list selects ({@code byol_100} of {@code +baseline=byol_100}), or null: the run's name
+     * when none is given ({@code name=<cfg>} in the original's commands).
+     */
+    public static String selectedName(List<String> overrides) {
+        String name = null;
+        for (String o : overrides) {
+            String s = o.strip();
+            while (s.startsWith("+")) {
+                s = s.substring(1);
+            }
+            if (s.startsWith("baseline=") || s.startsWith("baseline@")) {
+                name = s.substring(s.indexOf('=') + 1).strip();
+            }
+        }
+        return name;
+    }
+
     /** Whether command-line overrides select a baseline ({@code +baseline=...} or {@code +baseline@model_config=...}). */
     public static boolean selectsBaseline(List<String> overrides) {
         for (String o : overrides) {

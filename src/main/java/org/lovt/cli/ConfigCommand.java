@@ -1,5 +1,7 @@
 package org.lovt.cli;
 
+import org.lovt.baselines.BaselineConfigs;
+import org.lovt.baselines.BaselineExperimentConfig;
 import org.lovt.train.Experiments;
 
 import org.lovt.config.ConfigException;
@@ -25,7 +27,8 @@ import java.util.concurrent.Callable;
  * {@code train_representation} with the overrides, binds it strictly and prints the resolved YAML (every default
  * filled in), or writes it with {@code --out}. A bad configuration prints one line to stderr and exits with 2.
  */
-@Command(name = "config", description = "Show the fully resolved configuration of an experiment",
+@Command(name = "config", description = "Show the fully resolved configuration of an experiment "
+        + "(+experiment=NAME) or of an image-only baseline (+baseline=NAME)",
         mixinStandardHelpOptions = true)
 public final class ConfigCommand implements Callable<Integer> {
 
@@ -60,17 +63,19 @@ public final class ConfigCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         try {
-            ResolvedConfig resolved = Experiments.loader()
+            boolean baseline = BaselineConfigs.selectsBaseline(overrides);
+            ResolvedConfig resolved = (baseline ? BaselineConfigs.loader() : Experiments.loader())
                     .configDir(configDir)
                     .userConfigFile(userConfig)
                     .build()
-                    .load(Experiments.TRAIN_REPRESENTATION, overrides);
+                    .load(baseline ? BaselineConfigs.BASELINE : Experiments.TRAIN_REPRESENTATION, overrides);
             if (sources) {
                 resolved.describeSources().forEach(stdout::println);
                 stdout.flush();
                 return 0;
             }
-            PreTrainExperimentConfig config = resolved.bind(PreTrainExperimentConfig.class);
+            Record config = baseline ? resolved.bind(BaselineExperimentConfig.class)
+                    : resolved.bind(PreTrainExperimentConfig.class);
             if (out != null) {
                 ConfigYaml.write(config, out);
                 stdout.println("wrote " + out);

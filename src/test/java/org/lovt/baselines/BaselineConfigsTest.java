@@ -83,5 +83,7 @@ class BaselineConfigsTest {
         assertTrue(BaselineConfigs.selectsBaseline(List.of("+baseline=byol_100")));
         assertTrue(BaselineConfigs.selectsBaseline(List.of("x=1", "+baseline@model_config=simclr_30")));
         assertFalse(BaselineConfigs.selectsBaseline(List.of("+experiment=LoVT_100")));
+        assertEquals("simclr_30", BaselineConfigs.selectedName(List.of("x=1", "+baseline@model_config=simclr_30")));
+        assertEquals(null, BaselineConfigs.selectedName(List.of("+experiment=LoVT_100")));
     }
 }

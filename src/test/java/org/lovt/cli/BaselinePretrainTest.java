@@ -127,6 +127,29 @@ class BaselinePretrainTest {
     }
 
     @Test
+    void configShowsABaselineAndRunFoldersAreNamedAfterIt() throws IOException {
+        CliTest.Run c = CliTest.run("config", "+baseline=byol_30");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("ssl_method: BYOL") && c.out().contains("learning_rate: 3.0E-5"), c.out());
+        Path runs = tmp.resolve("runs");
+        List<String> args = new ArrayList<>(List.of("pretrain", "+baseline=simclr_30"));
+        args.addAll(List.of(TINY));
+        args.addAll(List.of("--data", data.toString(), "--runs", runs.toString(), "--max-epochs", "1",
+                "--max-steps", "1", "--user-config", tmp.resolve("no-user.yaml").toString()));
+        CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.out() + r.err());
+        try (var list = Files.list(runs)) {
+            List<String> names = list.map(p -> p.getFileName().toString()).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).startsWith("simclr_30-"), names.toString());
+        }
+        CliTest.Run bad = CliTest.run("pretrain", "+baseline=simclr_30", "--data", tmp.resolve("nowhere").toString(),
+                "--runs", runs.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("nowhere"), bad.err());
+    }
+
+    @Test
     void chexpert() throws IOException {
         runsAndExports("chexpert_30", "val/auroc");
     }
