@@ -81,7 +81,9 @@ public final class Pretraining {
         PreTrainExperimentConfig experiment = resolved.bind(PreTrainExperimentConfig.class);
         BiModalModelConfig model = experiment.pretrainModel();
         UserConfig user = b.ignoreUserConfig ? UserConfig.empty() : loader.userConfig();
-        PretrainingData data = b.data != null ? b.data
+        // A MIMIC-CXR folder given as data is read with the experiment's data set config (its subsets apply).
+        PretrainingData data = b.data != null ? b.data.mimicFolder()
+                .map(f -> PretrainingData.fromConfig(loader, experiment.pretrainDataset(), f)).orElse(b.data)
                 : PretrainingData.fromConfig(loader, experiment.pretrainDataset());
         int size = model.encoderA().inputSize().get(0);
         if (!model.encoderA().inputSize().get(1).equals(size)) {
@@ -198,7 +200,11 @@ public final class Pretraining {
             return this;
         }
 
-        /** The data to train on (default: the config's {@code pretrain_dataset}, paths from the user config). */
+        /**
+         * The data to train on (default: the config's {@code pretrain_dataset}, paths from the user config). A
+         * {@link PretrainingData#mimicCxr} folder is read with the experiment's {@code pretrain_dataset} config, so
+         * its subsets apply ({@code LoVT_30}: the first 30 % of the training studies).
+         */
         public Builder data(PretrainingData d) {
             this.data = Objects.requireNonNull(d, "data");
             return this;

@@ -69,11 +69,26 @@ public final class PretrainingData {
 
     /** The data set a config names ({@code dataset/<name>}, paths from the loader's user config). */
     static PretrainingData fromConfig(ConfigLoader loader, String name) {
-        DatasetConfig dc = DatasetConfig.load(loader, name);
+        return fromConfig(loader, name, null);
+    }
+
+    /**
+     * The data set a config names, read from {@code folder} instead of the config's path when one is given: its
+     * subsets still apply ({@code LoVT_30} trains on the first 30 % of the studies also with {@code --data}).
+     */
+    static PretrainingData fromConfig(ConfigLoader loader, String name, Path folder) {
+        DatasetConfig dc = folder == null ? DatasetConfig.load(loader, name)
+                : loader.load("dataset/" + name, java.util.List.of("path=" + folder.toAbsolutePath()))
+                .bind(DatasetConfig.class);
         MimicCxrDataset train = MimicCxrDataset.fromConfig(dc, "train");
         MimicCxrDataset val = MimicCxrDataset.fromConfig(dc, "validation");
-        return new PretrainingData("data set " + name + " (" + dc.path() + ")", train, val, train.pixelMean(),
+        String subset = dc.trainSubset() == null ? "" : ", the first " + Math.round(dc.trainSubset() * 100)
+                + " % of the training studies";
+        PretrainingData d = new PretrainingData((folder == null ? "data set " + name + " (" + dc.path() + ")"
+                : "MIMIC-CXR folder " + folder + " (dataset/" + name + ")") + subset, train, val, train.pixelMean(),
                 train.pixelStd());
+        d.mimicFolder = folder;
+        return d;
     }
 
     /** A folder written by {@link #generateSynthetic} (or {@code lovt demo}): {@code train/}, {@code validation/}. */

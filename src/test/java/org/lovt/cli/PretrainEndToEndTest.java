@@ -81,6 +81,18 @@ class PretrainEndToEndTest {
         }
         assertEquals(logged(whole, "val/total_loss"), logged(split, "val/total_loss"));
 
+        // LoVT_30 with --data trains on its data set config's subset: the first round(0.3 * 13) = 4 studies.
+        List<String> thirty = new ArrayList<>(List.of("pretrain"));
+        thirty.addAll(List.of(TINY));
+        thirty.set(1, "+experiment=LoVT_30");
+        thirty.addAll(List.of("--data", data.toString(), "--run-dir", tmp.resolve("thirty").toString(),
+                "--max-epochs", "1", "--max-steps", "1", "--user-config", tmp.resolve("no-user.yaml").toString()));
+        CliTest.Run t = CliTest.run(thirty.toArray(String[]::new));
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.err().contains("4 training and 4 validation studies"), t.err());
+        assertTrue(t.err().contains("the first 30 % of the training studies"), t.err());
+        assertTrue(a.err().contains("13 training and 4 validation studies"), a.err());
+
         // A different configuration cannot resume that run.
         CliTest.Run other = pretrain(data, split, "pretrain_model.learning_rate=1e-3");
         assertEquals(2, other.code());
