@@ -48,6 +48,15 @@ public final class EmbeddingStatistics {
         return global(space, mu, batchSize, false);
     }
 
+    /** Each sample's centroid of its L2-normalised locals (not normalised again): the {@code zl_*_avg} embeddings. */
+    public static double[][] centroidsOf(String space, java.util.List<double[][]> samples) {
+        double[][] mu = new double[samples.size()][];
+        for (int s = 0; s < mu.length; s++) {
+            mu[s] = centroid(space, s, samples.get(s));
+        }
+        return mu;
+    }
+
     private static double[] centroid(String space, int s, double[][] locals) {
         if (locals.length == 0) {
             throw new LovtException("embedding statistics of " + space + ": sample " + s + " has no local");

@@ -100,6 +100,7 @@ public final class Pretraining {
         Device device = Devices.best();
         try {
             ModelFiles.writeRunFiles(run.path(), assembled, data.pixelMean(), data.pixelStd());
+            Analysis.recordData(run.path(), data);
             assembled.model().to(device, false);
             run.record(resolved, experiment.seed(), device, b.commandLine, assembled.notes());
             assembled.notes().forEach(n -> b.log.println("lovt: " + n));

@@ -36,6 +36,7 @@ public final class PretrainingData {
     private final double pixelMean;
     private final double pixelStd;
     private Path mimicFolder;
+    private Path syntheticFolder;
 
     private PretrainingData(String description, Dataset<ScanReportSample> train,
                             Dataset<ScanReportSample> validation, double pixelMean, double pixelStd) {
@@ -111,7 +112,14 @@ public final class PretrainingData {
             vars[i] = mv.variance();
         }
         PixelStats.MeanVar pooled = PixelStats.pool(means, vars);
-        return new PretrainingData("synthetic folder " + folder, train, val, pooled.mean(), pooled.std());
+        PretrainingData d = new PretrainingData("synthetic folder " + folder, train, val, pooled.mean(), pooled.std());
+        d.syntheticFolder = folder;
+        return d;
+    }
+
+    /** The synthetic folder, when the data is one. */
+    java.util.Optional<Path> syntheticFolder() {
+        return java.util.Optional.ofNullable(syntheticFolder);
     }
 
     /**

@@ -26,9 +26,21 @@ final class ScanInput {
     record Prepared(float[] chw, byte[] image, int size) {}
 
     private final ScanTransform transform;
+    private final double mean;
+    private final double std;
 
     ScanInput(ScanAugmentationConfig augmentation, int size, double mean, double std) {
         this.transform = ScanTransform.validation(augmentation, size, mean, std);
+        this.mean = mean;
+        this.std = std;
+    }
+
+    double pixelMean() {
+        return mean;
+    }
+
+    double pixelStd() {
+        return std;
     }
 
     int size() {

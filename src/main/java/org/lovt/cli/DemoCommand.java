@@ -97,6 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<Path> charts = d.suites().get(d.suites().size() - 1).charts();
             o.println("charts:   " + String.join(", ", charts.stream().map(Path::toString).toList()));
         }
+        o.println("report:   " + dir.resolve(Demo.REPORT) + " (one page: tables, curves, pictures, embedding analysis)");
         o.println("results:  " + dir.resolve("results.json") + ", " + dir.resolve("grounding-test.csv")
                 + " (one row per finding sentence), run folder " + dir.resolve("run"));
         o.flush();

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 + "(ECCV 2022) on libtorch.",
         subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, VerifyCommand.class,
                 ConfigCommand.class, PrepareCommand.class, PretrainCommand.class, EvaluateCommand.class,
-                MetricsCommand.class, ResultsCommand.class,
+                MetricsCommand.class, ResultsCommand.class, AnalyzeCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad input: unreadable files, invalid configs, wrong arguments. */

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.lovt.api.Analysis;
+import org.lovt.api.Report;
 import org.lovt.api.ComputeThreads;
 import org.lovt.api.DownstreamData;
 import org.lovt.api.DownstreamSuite;
@@ -47,6 +49,9 @@ import org.lovt.api.RunCharts;
  * initialisation, the control and the demo's run, printed as one table.
  */
 public final class Demo {
+    /** The demo's HTML report, in its output folder. */
+    public static final String REPORT = "report.html";
+
     /** The demo's model and recipe: LoVT_100 made small enough to train on a laptop CPU in minutes. */
     public static final List<String> OVERRIDES = List.of("+experiment=LoVT_100", "name=demo",
             "pretrain_model.encoder_b.language_encoder=lovt/tiny-bert", "pretrain_model.encoder_b.freeze_embeddings=false",
@@ -312,6 +317,13 @@ public final class Demo {
         Path tmp = Files.createTempFile(out, ".results-", ".json");
         Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        log.println("demo: embedding analysis of the test split and the report ...");
+        try {
+            Analysis.builder(run.runDir()).split("test").data(dataDir).workers(s.threads()).log(log).run();
+        } catch (org.lovt.LovtException e) {
+            log.println("demo: embedding analysis skipped: " + e.getMessage());
+        }
+        Report.write(List.of(out), out.resolve(REPORT));
         return result;
     }
 

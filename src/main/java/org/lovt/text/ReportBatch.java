@@ -28,4 +28,17 @@ public record ReportBatch(Tensor inputIds, Tensor attentionMask, Tensor specialT
     public long maxSentences() {
         return sentenceMask.size(1);
     }
+
+    /** The batch's tensors on {@code device} (this batch itself on the CPU). */
+    public ReportBatch to(org.bytedeco.pytorch.Device device) {
+        if (device.is_cpu()) {
+            return this;
+        }
+        return new ReportBatch(inputIds.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                attentionMask.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                specialTokensMask.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                sentenceMask.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Bool),
+                sentenceTokenIndex.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Long),
+                sentenceTokenMask.to(device, org.bytedeco.pytorch.global.torch.ScalarType.Bool), keptSentences);
+    }
 }

@@ -74,15 +74,7 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
     }
 
     static ReportBatch toDevice(ReportBatch r, Device device) {
-        if (device.is_cpu()) {
-            return r;
-        }
-        return new ReportBatch(r.inputIds().to(device, torch.ScalarType.Long),
-                r.attentionMask().to(device, torch.ScalarType.Long),
-                r.specialTokensMask().to(device, torch.ScalarType.Long),
-                r.sentenceMask().to(device, torch.ScalarType.Bool),
-                r.sentenceTokenIndex().to(device, torch.ScalarType.Long),
-                r.sentenceTokenMask().to(device, torch.ScalarType.Bool), r.keptSentences());
+        return r.to(device);
     }
 
     private static Map<String, Double> values(LovtModel.Output out) {

@@ -283,4 +283,35 @@ class BaselineLearnersTest {
             }
         }
     }
+
+    @Test
+    void chexpertLossIsTheMeanBinaryCrossEntropyOverTheFiveLabels() {
+        try (Scope s = Scope.open()) {
+            Seeds.manualSeed(8);
+            BaselineModelConfig c = BaselineConfigsTest.load("+baseline=chexpert_100", "model_config.input_size=[32,32]")
+                    .modelConfig();
+            SupervisedLearner l = new SupervisedLearner(TINY);
+            float[] x = new float[2 * 3 * 32 * 32];
+            java.util.Random r = new java.util.Random(9);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            float[] y = {1, 0, 0, 1, 1, 0, 1, 0, 0, 0};
+            ImageBatch batch = new ImageBatch(java.util.List.of("a", "b"), Tensors.toHost(Tensors.floats(x, 2, 3, 32, 32)),
+                    Tensors.toHost(Tensors.floats(y, 2, 5)));
+            double[] logits = Tensors.toDoubles(l.forward(Tensors.floats(x, 2, 3, 32, 32)).detach()
+                    .to(torch.ScalarType.Double).flatten(0, -1));
+            double expected = 0;
+            for (int i = 0; i < 10; i++) {
+                double p = 1 / (1 + Math.exp(-logits[i]));
+                expected -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+            }
+            expected /= 10;
+            BaselineTask task = new BaselineTask(c, l, null, new org.bytedeco.pytorch.Device("cpu"), 1, 0.5, 0.5);
+            var m = task.trainStep(batch, 0, 1);
+            assertEquals(expected, m.get("loss"), 1e-6);
+            assertEquals(m.get("loss"), m.get("total_loss"));
+            assertTrue(param(l, "model.fc.weight").grad().defined(), "the 5-way head is trained");
+        }
+    }
 }

@@ -150,6 +150,32 @@ class BaselinePretrainTest {
     }
 
     @Test
+    void startsFromTheUserConfigsImageNetWeightsAndRefusesAMismatchingFile() throws IOException {
+        Path weights = TestData.require("fixtures/resnet50-w8/weights.pth");
+        Path user = tmp.resolve("imagenet-user.yaml");
+        Files.writeString(user, "models:\n  pretrained:\n    resnet50_imagenet: " + weights + "\n");
+        Path run = tmp.resolve("from-imagenet");
+        CliTest.Run r = CliTest.run("pretrain", "+baseline=chexpert_30", "++model_config.backbone_args.stem_width=8",
+                "model_config.input_size=[32,32]", "model_config.batch_size=4", "model_config.learning_rate=1e-30",
+                "--data", data.toString(), "--run-dir", run.toString(), "--max-epochs", "1", "--max-steps", "1",
+                "--user-config", user.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("backbone: ImageNet weights from " + weights), r.err());
+        var loaded = org.lovt.torch.io.TensorFiles.read(weights);
+        var exported = Safetensors.read(run.resolve("backbone_weights.safetensors")).tensors();
+        assertTrue(loaded.get("conv1.weight").contentEquals(exported.get("conv1.weight")),
+                "the exported backbone starts from the configured weights (lr 1e-30: unchanged)");
+        assertTrue(loaded.get("layer3.5.conv2.weight").contentEquals(exported.get("layer3.5.conv2.weight")));
+
+        CliTest.Run bad = CliTest.run("pretrain", "+baseline=chexpert_30", "++model_config.backbone_args.stem_width=4",
+                "--data", data.toString(), "--run-dir", tmp.resolve("mismatch").toString(), "--max-steps", "1",
+                "--user-config", user.toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("not a matching torchvision ResNet checkpoint"), bad.err());
+        assertFalse(bad.err().contains("\tat "), bad.err());
+    }
+
+    @Test
     void chexpert() throws IOException {
         runsAndExports("chexpert_30", "val/auroc");
     }

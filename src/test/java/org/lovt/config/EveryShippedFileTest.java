@@ -1,5 +1,7 @@
 package org.lovt.config;
 
+import org.lovt.baselines.BaselineConfigs;
+import org.lovt.baselines.BaselineExperimentConfig;
 import org.lovt.train.Experiments;
 import org.lovt.data.DatasetConfig;
 
@@ -35,6 +37,7 @@ class EveryShippedFileTest {
     void everyFileBinds() throws IOException {
         Path user = TestConfigs.write(tmp, "user.yaml", "data: {mimic_cxr: {path: /data/mimic}}\n");
         ConfigLoader loader = Experiments.loader().userConfigFile(user).build();
+        ConfigLoader baselines = BaselineConfigs.loader().userConfigFile(user).build();
         List<String> files;
         try (Stream<Path> s = Files.walk(TestConfigs.REPO_CONFIGS)) {
             files = s.filter(Files::isRegularFile)
@@ -53,8 +56,23 @@ class EveryShippedFileTest {
                 case "experiment" -> assertNotNull(loader.load("train_representation",
                         List.of("+experiment=" + path.substring("experiment/".length())))
                         .bind(PreTrainExperimentConfig.class));
-                case "" -> assertEquals("LoVT_100", loader.load("train_representation", List.of(
-                        "+experiment=LoVT_100")).bind(PreTrainExperimentConfig.class).name(), f);
+                case "" -> {
+                    if (name.equals("baseline")) {
+                        assertEquals(12345, baselines.load("baseline", List.of("+baseline=byol_100"))
+                                .bind(BaselineExperimentConfig.class).seed(), f);
+                    } else {
+                        assertEquals("LoVT_100", loader.load("train_representation", List.of(
+                                "+experiment=LoVT_100")).bind(PreTrainExperimentConfig.class).name(), f);
+                    }
+                }
+                case "baseline" -> {
+                    // resnet50 is a fragment of every baseline file; the others bind as a whole, data set included.
+                    String baseline = name.equals("resnet50") ? "chexpert_100" : name;
+                    BaselineExperimentConfig b = baselines.load("baseline", List.of("+baseline=" + baseline))
+                            .bind(BaselineExperimentConfig.class);
+                    assertEquals(List.of(224, 224), b.modelConfig().inputSize(), f);
+                    assertEquals("/data/mimic", DatasetConfig.load(baselines, b.modelConfig().dataset()).path(), f);
+                }
                 case "scan_encoder" -> assertNotNull(loader.load(path, List.of()).bind(ScanEncoderConfig.class));
                 case "report_encoder" -> assertNotNull(loader.load(path, List.of()).bind(ReportEncoderConfig.class));
                 case "objective" -> {
@@ -71,7 +89,7 @@ class EveryShippedFileTest {
             }
             checked++;
         }
-        assertEquals(34, checked, "number of shipped config files");
+        assertEquals(44, checked, "number of shipped config files");
     }
 
     private void checkCallback(String name) {

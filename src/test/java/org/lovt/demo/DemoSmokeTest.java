@@ -117,6 +117,12 @@ class DemoSmokeTest {
         assertTrue(printed.matches("(?s).*epoch 1/2: .*val/total_loss [0-9.]+.*grounding_zone [0-9.]+.*"),
                 "the epoch line shows the pointing game: " + printed);
         checkDownstream(r, out);
+        // The embedding analysis of the test split and the report page.
+        var analysis = org.lovt.api.Analysis.read(out.resolve("run/analysis-test.csv"));
+        assertTrue(analysis.get("run").get("emb/zl_a||zl_b/assignment_1to1") > 0, analysis.toString());
+        String report = Files.readString(out.resolve(Demo.REPORT));
+        assertTrue(report.contains("<h2>Demo ") && report.contains("emb/zl_a||zl_b/assignment_1to1")
+                && report.contains("downstream evaluation") && report.contains("data:image/png;base64,"), "report");
     }
 
     /** The downstream part: three backbones of one architecture through the reduced protocol, one table. */
