@@ -39,6 +39,8 @@ public final class Report {
 
     private final StringBuilder html = new StringBuilder();
     private final Map<String, Map<String, Double>> analyses = new LinkedHashMap<>();
+    private final Map<String, Integer> dimsA = new LinkedHashMap<>();
+    private final Map<String, Integer> dimsB = new LinkedHashMap<>();
     private final Path scratch;
 
     private Report(Path scratch) {
@@ -156,16 +158,27 @@ public final class Report {
         chart(d, "validation loss (per epoch)", val);
         Map<String, Double> last = lastValidation(d);
         if (!last.isEmpty()) {
-            html.append("<h3>Last validation</h3>\n<table><tr><th>metric</th><th>value</th></tr>\n");
+            html.append("<details><summary>last validation (").append(last.size())
+                    .append(" metrics)</summary><table><tr><th>metric</th><th>value</th></tr>\n");
             last.forEach((k, v) -> html.append("<tr><td>").append(esc(k)).append("</td><td>").append(num(v))
                     .append("</td></tr>\n"));
-            html.append("</table>\n");
+            html.append("</table></details>\n");
         }
         try (Stream<Path> s = Files.list(d)) {
             for (Path csv : s.filter(f -> f.getFileName().toString().matches("analysis-.*\\.csv")).sorted().toList()) {
                 Map<String, Map<String, Double>> rows = Analysis.read(csv);
                 for (var e : rows.entrySet()) {
-                    analyses.put(name + (rows.size() > 1 ? " / " + e.getKey() : ""), e.getValue());
+                    String key = name + (rows.size() > 1 ? " / " + e.getKey() : "");
+                    analyses.put(key, e.getValue());
+                    if (Files.isRegularFile(d.resolve(ModelFiles.MODEL_JSON))) {
+                        ModelFiles.RunModel model = ModelFiles.readRunModel(d);
+                        int stage = List.of("conv2", "conv3", "conv4", "conv5").indexOf(
+                                model.scan().regionFeatureLayer());
+                        if (stage >= 0) {
+                            dimsA.put(key, model.scan().stemWidth() * 4 << stage);
+                        }
+                        dimsB.put(key, model.bert().hiddenSize());
+                    }
                     html.append("<h3>Embedding analysis (").append(esc(csv.getFileName().toString()))
                             .append(")</h3>\n<table><tr><th>metric</th><th>").append(esc(e.getKey()))
                             .append("</th></tr>\n");
@@ -228,7 +241,20 @@ public final class Report {
         }
     }
 
-    private void comparison() {
+    private void comparison() throws IOException {
+        if (analyses.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Embedding properties</h2>\n<p class=\"note\">The paper's charts (emb_properties_vis.py): std "
+                + "×√d (1 = uniform on the sphere), uniformity, covariance (log), local modality assignment.</p>\n");
+        Path dir = Files.createTempDirectory(scratch, "charts");
+        try {
+            for (Path png : org.lovt.analysis.EmbeddingCharts.all(dir, analyses, dimsA, dimsB)) {
+                image(png, png.getFileName().toString());
+            }
+        } catch (LovtException e) {
+            html.append("<p class=\"note\">charts not drawn: ").append(esc(e.getMessage())).append("</p>\n");
+        }
         if (analyses.size() < 2) {
             return;
         }

@@ -75,6 +75,8 @@ class ReportTest {
         assertEquals(html.split("<img", -1).length - 1, pictures.size(), "every picture is an inlined PNG");
         assertTrue(pictures.contains("training loss (logged batches)") && pictures.contains("validation loss (per epoch)")
                 && pictures.stream().anyMatch(p -> p.startsWith("downstream_rsna_seg_linear_100")), pictures.toString());
+        assertTrue(pictures.containsAll(org.lovt.analysis.EmbeddingCharts.FILES), "the embedding-property charts: "
+                + pictures);
         String chStd = String.format(Locale.ROOT, "%.5g", analysis.metrics().get("emb/yg_a/ch_std"));
         assertTrue(html.contains("<td>emb/yg_a/ch_std</td><td>" + chStd + "</td>"), "analysis value " + chStd);
         assertTrue(html.contains("tiny_lovt") && html.contains("LoVT_100"), "results with the published rows");

@@ -102,7 +102,7 @@ class ConfigCommandTest {
     void commandMetadata() {
         CommandLine cl = new CommandLine(new ConfigCommand());
         assertEquals("config", cl.getCommandName());
-        assertEquals("Show the fully resolved configuration of an experiment",
-                cl.getCommandSpec().usageMessage().description()[0]);
+        assertEquals("Show the fully resolved configuration of an experiment (+experiment=NAME) or of an image-only "
+                + "baseline (+baseline=NAME)", cl.getCommandSpec().usageMessage().description()[0]);
     }
 }
