@@ -96,25 +96,23 @@ public final class EmbeddingStatistics {
                 mean[c] += x[c] / n;
             }
         }
-        double[][] cov = new double[d][d];
-        for (double[] x : e) {
-            for (int a = 0; a < d; a++) {
-                double da = x[a] - mean[a];
-                for (int b = 0; b < d; b++) {
-                    cov[a][b] += da * (x[b] - mean[b]) / (n - 1);
-                }
-            }
-        }
         double chStd = 0;
-        double offDiagonal = 0;
-        for (int a = 0; a < d; a++) {
-            chStd += Math.sqrt(cov[a][a]) / d;
-            for (int b = 0; b < d; b++) {
-                if (a != b) {
-                    offDiagonal += cov[a][b] * cov[a][b] / d;
-                }
+        double[][] centered = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) {
+                centered[i][c] = e[i][c] - mean[c];
             }
         }
+        for (int c = 0; c < d; c++) {
+            double var = 0;
+            for (double[] x : centered) {
+                var += x[c] * x[c] / (n - 1);
+            }
+            chStd += Math.sqrt(var) / d;
+        }
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0 / (n - 1));
+        double offDiagonal = offDiagonalOfSum(centered, w, d);
         double uniformity = 0;
         double distance = 0;
         int batches = 0;
@@ -195,7 +193,7 @@ public final class EmbeddingStatistics {
         double[][] means = new double[n][d];
         double[][] vars = new double[n][d];
         double[] covPerSample = new double[n];
-        double[][][] covs = new double[n][][];
+        double[][][] centeredLocals = new double[n][][];
         double[] uniformity = new double[n];
         double[] emb2cent = new double[n];
         double[] emb2emb = new double[n];
@@ -207,22 +205,22 @@ public final class EmbeddingStatistics {
                     means[s][c] += x[c] / m;
                 }
             }
-            double[][] cov = new double[d][d];
-            if (m > 1) {
-                for (double[] x : e[s]) {
-                    for (int a = 0; a < d; a++) {
-                        double da = x[a] - means[s][a];
-                        for (int b = 0; b < d; b++) {
-                            cov[a][b] += da * (x[b] - means[s][b]) / (m - 1);
-                        }
-                    }
+            centeredLocals[s] = new double[m][d];
+            for (int i = 0; i < m; i++) {
+                for (int c = 0; c < d; c++) {
+                    centeredLocals[s][i][c] = e[s][i][c] - means[s][c];
                 }
             }
-            covs[s] = cov;
-            for (int c = 0; c < d; c++) {
-                vars[s][c] = cov[c][c];
+            if (m > 1) {
+                for (double[] x : centeredLocals[s]) {
+                    for (int c = 0; c < d; c++) {
+                        vars[s][c] += x[c] * x[c] / (m - 1);
+                    }
+                }
+                double[] w = new double[m];
+                java.util.Arrays.fill(w, 1.0 / (m - 1));
+                covPerSample[s] = offDiagonalOfSum(centeredLocals[s], w, d);
             }
-            covPerSample[s] = offDiagonal(cov);
             double kernel = 0;
             double dist = 0;
             double w = 0;
@@ -262,17 +260,54 @@ public final class EmbeddingStatistics {
                 }
             }
             cent2cent.add(cc / ((double) b * b));
-            double[][] total = covariance(java.util.Arrays.copyOfRange(means, start, end));
-            for (int s = start; s < end; s++) {
-                for (int a = 0; a < d; a++) {
+            // mean_s C_s + Cov_batch(μ_s) as a weighted sum of outer products (never formed as a d x d matrix)
+            if (b < 2) {
+                covBatches.add(Double.NaN);                   // the original divides by B - 1
+            } else {
+                java.util.List<double[]> rows = new java.util.ArrayList<>();
+                java.util.List<Double> weightsOfRows = new java.util.ArrayList<>();
+                double[] batchMean = new double[d];
+                for (int s = start; s < end; s++) {
                     for (int c = 0; c < d; c++) {
-                        total[a][c] += covs[s][a][c] / b;
+                        batchMean[c] += means[s][c] / b;
                     }
                 }
+                for (int s = start; s < end; s++) {
+                    int m = centeredLocals[s].length;
+                    if (m > 1) {
+                        for (double[] x : centeredLocals[s]) {
+                            rows.add(x);
+                            weightsOfRows.add(1.0 / ((double) b * (m - 1)));
+                        }
+                    }
+                    double[] mu = new double[d];
+                    for (int c = 0; c < d; c++) {
+                        mu[c] = means[s][c] - batchMean[c];
+                    }
+                    rows.add(mu);
+                    weightsOfRows.add(1.0 / (b - 1));
+                }
+                covBatches.add(offDiagonalOfSum(rows.toArray(double[][]::new),
+                        weightsOfRows.stream().mapToDouble(Double::doubleValue).toArray(), d));
             }
-            covBatches.add(offDiagonal(total));
         }
-        double[][] centroidCov = covariance(means);
+        double[] allMean = new double[d];
+        for (double[] mu : means) {
+            for (int c = 0; c < d; c++) {
+                allMean[c] += mu[c] / n;
+            }
+        }
+        double[][] centeredMeans = new double[n][d];
+        double[] centroidVar = new double[d];
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < d; c++) {
+                centeredMeans[s][c] = means[s][c] - allMean[c];
+                centroidVar[c] += centeredMeans[s][c] * centeredMeans[s][c] / (n - 1);
+            }
+        }
+        double[] centroidWeights = new double[n];
+        java.util.Arrays.fill(centroidWeights, 1.0 / (n - 1));
+        double centroidOffDiagonal = offDiagonalOfSum(centeredMeans, centroidWeights, d);
         double chStd = 0;
         double centroidStd = 0;
         double[] perSampleStd = new double[n];
@@ -281,8 +316,8 @@ public final class EmbeddingStatistics {
             for (int s = 0; s < n; s++) {
                 meanVar += vars[s][c] / n;
             }
-            chStd += Math.sqrt(centroidCov[c][c] + meanVar) / d;
-            centroidStd += Math.sqrt(centroidCov[c][c]) / d;
+            chStd += Math.sqrt(centroidVar[c] + meanVar) / d;
+            centroidStd += Math.sqrt(centroidVar[c]) / d;
         }
         for (int s = 0; s < n; s++) {
             for (int c = 0; c < d; c++) {
@@ -319,7 +354,7 @@ public final class EmbeddingStatistics {
                 .toArray()));
         out.put(p + "cov_offdiagonal_per_sample", mean(covPerSample));
         out.put(p + "cov_offdiagonal_per_sample__std", Math.sqrt(unbiasedVariance(covPerSample)));
-        out.put(p + "cov_offdiagonal_sample_centroids", offDiagonal(centroidCov));
+        out.put(p + "cov_offdiagonal_sample_centroids", centroidOffDiagonal);
         if (weights != null) {
             out.put(p + "dist_emb2emb__weighted", mean(weightedBatches.stream().mapToDouble(Double::doubleValue)
                     .toArray()));
@@ -594,43 +629,39 @@ public final class EmbeddingStatistics {
         return Moments.unbiasedVariance(v);
     }
 
-    /** Unbiased covariance of the rows (NaN for one row, as the original's division by B − 1). */
-    private static double[][] covariance(double[][] rows) {
-        int n = rows.length;
-        int d = rows[0].length;
-        double[] m = new double[d];
-        for (double[] r : rows) {
+    /**
+     * {@code Σ_{a≠b} T_ab² / d} of {@code T = Σ_r w_r x_r x_rᵀ} (the rows {@code x_r} of length d, weights w_r ≥ 0), the
+     * original's {@code cov[~diag].pow(2).sum() / d}, without forming the d × d matrix: ‖T‖_F² is the squared
+     * Frobenius norm of the smaller Gram matrix of the scaled rows (libtorch, float64), less the squared diagonal. At
+     * full size (d = 2048, about 1,600 rows per batch) this is what keeps the analysis to seconds and megabytes.
+     */
+    static double offDiagonalOfSum(double[][] rows, double[] weights, int d) {
+        int r = rows.length;
+        double[] diag = new double[d];
+        double[] flat = new double[r * d];
+        for (int i = 0; i < r; i++) {
+            double w = weights[i];
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                return Double.NaN;
+            }
+            double sw = Math.sqrt(w);
             for (int c = 0; c < d; c++) {
-                m[c] += r[c] / n;
+                double x = rows[i][c];
+                diag[c] += w * x * x;
+                flat[i * d + c] = sw * x;
             }
         }
-        double[][] cov = new double[d][d];
-        for (double[] r : rows) {
-            for (int a = 0; a < d; a++) {
-                for (int b = 0; b < d; b++) {
-                    cov[a][b] += (r[a] - m[a]) * (r[b] - m[b]);
-                }
-            }
+        double diagonal = 0;
+        for (double v : diag) {
+            diagonal += v * v;
         }
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b < d; b++) {
-                cov[a][b] /= (n - 1);
-            }
+        org.lovt.torch.Natives.load();
+        try (org.lovt.torch.Scope s = org.lovt.torch.Scope.open()) {
+            org.bytedeco.pytorch.Tensor z = org.lovt.torch.Tensors.doubles(flat, r, d);
+            org.bytedeco.pytorch.Tensor gram = r <= d ? z.mm(z.t()) : z.t().mm(z);
+            double frobenius = gram.mul(gram).sum().item_double();
+            return Math.max(0, frobenius - diagonal) / d;
         }
-        return cov;
-    }
-
-    private static double offDiagonal(double[][] cov) {
-        int d = cov.length;
-        double s = 0;
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b < d; b++) {
-                if (a != b) {
-                    s += cov[a][b] * cov[a][b];
-                }
-            }
-        }
-        return s / d;
     }
 
     static double[] normalized(double[] x) {

@@ -152,10 +152,12 @@ public final class Analysis {
     private static void checkMemory(EmbeddingCollector c, int total) {
         long estimate = c.bytes() / Math.max(1, c.size()) * total;
         long max = Runtime.getRuntime().maxMemory();
-        if (estimate > max * 0.6) {
+        // The statistics of the largest space work on two more copies of it (normalised, centred): about 3x.
+        if (estimate * 3 > max * 0.9) {
             throw new LovtException(String.format(java.util.Locale.ROOT, "the embeddings of %d studies need about "
-                    + "%.1f GB, more than this JVM's heap allows (%.1f GB); analyse fewer (--max-samples) or give the JVM "
-                    + "more memory (LOVT_JAVA_OPTS=-Xmx...)", total, estimate / 1e9, max / 1e9));
+                    + "%.1f GB (and the statistics up to three times that), more than this JVM's heap allows (%.1f GB); "
+                    + "analyse fewer (--max-samples) or give the JVM more memory (LOVT_JAVA_OPTS=-Xmx...)", total,
+                    estimate / 1e9, max / 1e9));
         }
     }
 

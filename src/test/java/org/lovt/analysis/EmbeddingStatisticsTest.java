@@ -200,4 +200,134 @@ class EmbeddingStatisticsTest {
         assertEquals(R2, two.get(p + "dist_emb2emb"), 1e-12);
         assertEquals(null, two.get(p + "dist_emb2emb__weighted"));
     }
+
+    /** The covariance statistics on random data against d x d matrices formed here, several batches, mixed counts. */
+    @Test
+    void covarianceStatisticsEqualTheDirectDxDComputation() {
+        java.util.Random r = new java.util.Random(31);
+        int n = 7;
+        int d = 6;
+        int batch = 3;
+        java.util.List<double[][]> samples = new java.util.ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            double[][] x = new double[1 + r.nextInt(5)][d];
+            for (double[] row : x) {
+                for (int c = 0; c < d; c++) {
+                    row[c] = r.nextGaussian();
+                }
+            }
+            samples.add(x);
+        }
+        Map<String, Double> m = EmbeddingStatistics.local("zl_a", samples, null, batch);
+        double[][] mu = new double[n][];
+        double[][][] cov = new double[n][][];
+        double perSample = 0;
+        for (int s = 0; s < n; s++) {
+            double[][] x = samples.get(s);
+            double[][] y = new double[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                y[i] = EmbeddingStatistics.normalized(x[i]);
+            }
+            mu[s] = new double[d];
+            for (double[] row : y) {
+                for (int c = 0; c < d; c++) {
+                    mu[s][c] += row[c] / y.length;
+                }
+            }
+            cov[s] = new double[d][d];
+            if (y.length > 1) {
+                for (double[] row : y) {
+                    for (int a = 0; a < d; a++) {
+                        for (int b = 0; b < d; b++) {
+                            cov[s][a][b] += (row[a] - mu[s][a]) * (row[b] - mu[s][b]) / (y.length - 1);
+                        }
+                    }
+                }
+            }
+            perSample += offDiagonal(cov[s]) / n;
+        }
+        assertEquals(perSample, m.get("emb/zl_a/cov_offdiagonal_per_sample"), 1e-12);
+        double batches = 0;
+        int count = 0;
+        for (int start = 0; start < n; start += batch) {
+            int end = Math.min(n, start + batch);
+            double[][] total = covarianceOf(java.util.Arrays.copyOfRange(mu, start, end));
+            for (int s = start; s < end; s++) {
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        total[a][b] += cov[s][a][b] / (end - start);
+                    }
+                }
+            }
+            batches += offDiagonal(total);
+            count++;
+        }
+        assertEquals(batches / count, m.get("emb/zl_a/cov_offdiagonal__batch_estimate"), 1e-12);
+        assertEquals(offDiagonal(covarianceOf(mu)), m.get("emb/zl_a/cov_offdiagonal_sample_centroids"), 1e-12);
+        double[][] g = new double[n][];
+        for (int s = 0; s < n; s++) {
+            g[s] = samples.get(s)[0];
+        }
+        double[][] gn = new double[n][];
+        for (int s = 0; s < n; s++) {
+            gn[s] = EmbeddingStatistics.normalized(g[s]);
+        }
+        assertEquals(offDiagonal(covarianceOf(gn)), EmbeddingStatistics.global("yg_a", g, batch)
+                .get("emb/yg_a/cov_offdiagonal"), 1e-12);
+    }
+
+    private static double[][] covarianceOf(double[][] rows) {
+        int n = rows.length;
+        int d = rows[0].length;
+        double[] mean = new double[d];
+        for (double[] x : rows) {
+            for (int c = 0; c < d; c++) {
+                mean[c] += x[c] / n;
+            }
+        }
+        double[][] cov = new double[d][d];
+        for (double[] x : rows) {
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    cov[a][b] += (x[a] - mean[a]) * (x[b] - mean[b]) / (n - 1);
+                }
+            }
+        }
+        return cov;
+    }
+
+    private static double offDiagonal(double[][] c) {
+        double s = 0;
+        for (int a = 0; a < c.length; a++) {
+            for (int b = 0; b < c.length; b++) {
+                if (a != b) {
+                    s += c[a][b] * c[a][b];
+                }
+            }
+        }
+        return s / c.length;
+    }
+
+    /** Full size (d = 2048, 49 regions, two batches of 32): seconds, not the d x d per sample the direct way needs. */
+    @Test
+    void fullSizeLocalSpaceIsFeasible() {
+        java.util.Random r = new java.util.Random(5);
+        java.util.List<double[][]> samples = new java.util.ArrayList<>();
+        for (int s = 0; s < 64; s++) {
+            double[][] x = new double[49][2048];
+            for (double[] row : x) {
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = r.nextGaussian();
+                }
+            }
+            samples.add(x);
+        }
+        long t0 = System.nanoTime();
+        Map<String, Double> m = EmbeddingStatistics.local("yl_a", samples, null, 32);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // Gaussian directions: per-channel std ≈ 1/√d, and the off-diagonal covariance ≈ (d - 1) / d / (m - 1) / d².
+        assertEquals(1 / Math.sqrt(2048), m.get("emb/yl_a/ch_std_per_sample"), 0.002);
+        assertTrue(m.get("emb/yl_a/cov_offdiagonal_per_sample") > 0);
+        assertTrue(seconds < 120, "full-size statistics took " + seconds + " s");
+    }
 }
