@@ -19,16 +19,21 @@ import org.lovt.torch.Tensors;
  * ({@link EmbeddingStatistics}, spec lovt-data-eval §5.2): every single space, the centroid spaces and the pairs, keyed
  * {@code emb/<space>/<metric>}.
  *
- * <p>Everything is held in memory as doubles ({@link #bytes()} says how much): the whole MIMIC-CXR test split at full
- * size needs several GB, so callers bound the number of samples.
+ * <p>The local spaces are reduced batch by batch as they are added ({@link EmbeddingStatistics.LocalSpace}); what the
+ * pair statistics need (the projections, cross-attended embeddings, weights and global embeddings) is held in memory as
+ * doubles ({@link #bytes()} says how much: about 0.2 MB per study at full size). Add the batches of the original's
+ * analysis (32 samples in order) and pass that size to {@link #compute}.
  */
 public final class EmbeddingCollector {
     private final List<double[]> ygA = new ArrayList<>();
     private final List<double[]> ygB = new ArrayList<>();
     private final List<double[]> zgA = new ArrayList<>();
     private final List<double[]> zgB = new ArrayList<>();
-    private final List<double[][]> ylA = new ArrayList<>();
-    private final List<double[][]> ylB = new ArrayList<>();
+    private final EmbeddingStatistics.LocalSpace ylASpace = new EmbeddingStatistics.LocalSpace("yl_a", false);
+    private final EmbeddingStatistics.LocalSpace ylBSpace = new EmbeddingStatistics.LocalSpace("yl_b", false);
+    private final EmbeddingStatistics.LocalSpace zlASpace = new EmbeddingStatistics.LocalSpace("zl_a", true);
+    private final EmbeddingStatistics.LocalSpace zlBSpace = new EmbeddingStatistics.LocalSpace("zl_b", true);
+    private final EmbeddingStatistics.LocalSpace zlABSpace = new EmbeddingStatistics.LocalSpace("zl_a&b", false);
     private final List<double[][]> zlA = new ArrayList<>();
     private final List<double[][]> zlB = new ArrayList<>();
     private final List<double[][]> zlB2a = new ArrayList<>();
@@ -71,23 +76,46 @@ public final class EmbeddingCollector {
         double[][] wa = rows(out.a().weights());
         double[][] wb = rows(out.b().weights());
         boolean[][] maskB = mask(out.b().mask(), b, ylb[0].length);
+        List<double[][]> batchYlA = new ArrayList<>();
+        List<double[][]> batchYlB = new ArrayList<>();
+        List<double[][]> batchZlA = new ArrayList<>();
+        List<double[][]> batchZlB = new ArrayList<>();
+        List<double[][]> batchBoth = new ArrayList<>();
+        List<double[]> batchWA = new ArrayList<>();
+        List<double[]> batchWB = new ArrayList<>();
         for (int i = 0; i < b; i++) {
+            double[][] validYlB = valid(ylb[i], maskB[i]);
+            double[][] validZlB = valid(zlb[i], maskB[i]);
+            double[][] validA2b = valid(a2b[i], maskB[i]);
+            double[] validWB = validWeights(wb[i], maskB[i]);
+            double[][] both = new double[zla[i].length + validZlB.length][];
+            System.arraycopy(zla[i], 0, both, 0, zla[i].length);
+            System.arraycopy(validZlB, 0, both, zla[i].length, validZlB.length);
+            batchYlA.add(yla[i]);
+            batchYlB.add(validYlB);
+            batchZlA.add(zla[i]);
+            batchZlB.add(validZlB);
+            batchBoth.add(both);
+            batchWA.add(wa[i]);
+            batchWB.add(validWB);
             ygA.add(yga[i]);
             ygB.add(ygb[i]);
             zgA.add(zga[i]);
             zgB.add(zgb[i]);
-            ylA.add(yla[i]);
             zlA.add(zla[i]);
             zlB2a.add(b2a[i]);
             weightsA.add(wa[i]);
-            ylB.add(valid(ylb[i], maskB[i]));
-            zlB.add(valid(zlb[i], maskB[i]));
-            zlA2b.add(valid(a2b[i], maskB[i]));
-            weightsB.add(validWeights(wb[i], maskB[i]));
-            values += count(yla[i]) + count(zla[i]) + count(b2a[i]) + count(ylB.get(ylB.size() - 1))
-                    + count(zlB.get(zlB.size() - 1)) + count(zlA2b.get(zlA2b.size() - 1)) + yga[i].length
+            zlB.add(validZlB);
+            zlA2b.add(validA2b);
+            weightsB.add(validWB);
+            values += count(zla[i]) + count(b2a[i]) + count(validZlB) + count(validA2b) + yga[i].length
                     + ygb[i].length + zga[i].length + zgb[i].length;
         }
+        ylASpace.add(batchYlA, null);
+        ylBSpace.add(batchYlB, null);
+        zlASpace.add(batchZlA, batchWA);
+        zlBSpace.add(batchZlB, batchWB);
+        zlABSpace.add(batchBoth, null);
     }
 
     private static long count(double[][] x) {
@@ -168,23 +196,14 @@ public final class EmbeddingCollector {
         if (size() < 2) {
             throw new LovtException("the embedding analysis needs at least 2 samples, got " + size());
         }
-        List<double[][]> both = new ArrayList<>();
-        for (int i = 0; i < size(); i++) {
-            double[][] a = zlA.get(i);
-            double[][] b = zlB.get(i);
-            double[][] ab = new double[a.length + b.length][];
-            System.arraycopy(a, 0, ab, 0, a.length);
-            System.arraycopy(b, 0, ab, a.length, b.length);
-            both.add(ab);
-        }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.putAll(EmbeddingStatistics.local("yl_a", ylA, null, batchSize));
-        m.putAll(EmbeddingStatistics.local("yl_b", ylB, null, batchSize));
-        m.putAll(EmbeddingStatistics.local("zl_a", zlA, weightsA, batchSize));
-        m.putAll(EmbeddingStatistics.local("zl_b", zlB, weightsB, batchSize));
+        m.putAll(ylASpace.compute());
+        m.putAll(ylBSpace.compute());
+        m.putAll(zlASpace.compute());
+        m.putAll(zlBSpace.compute());
         m.putAll(EmbeddingStatistics.centroids("zl_a_avg", zlA, batchSize));
         m.putAll(EmbeddingStatistics.centroids("zl_b_avg", zlB, batchSize));
-        m.putAll(EmbeddingStatistics.local("zl_a&b", both, null, batchSize));
+        m.putAll(zlABSpace.compute());
         m.putAll(EmbeddingStatistics.global("yg_a", ygA.toArray(double[][]::new), batchSize));
         m.putAll(EmbeddingStatistics.global("yg_b", ygB.toArray(double[][]::new), batchSize));
         m.putAll(EmbeddingStatistics.global("zg_a", zgA.toArray(double[][]::new), batchSize));

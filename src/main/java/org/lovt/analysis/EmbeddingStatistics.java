@@ -162,204 +162,257 @@ public final class EmbeddingStatistics {
      */
     public static Map<String, Double> local(String space, java.util.List<double[][]> samples, java.util.List<double[]> weights,
                                             int batchSize) {
-        int n = samples.size();
-        if (n < 2 || batchSize < 1) {
+        if (samples.size() < 2 || batchSize < 1) {
             throw new LovtException("embedding statistics of " + space + " need at least 2 samples and a batch size "
-                    + ">= 1 (got " + n + ", " + batchSize + ")");
+                    + ">= 1 (got " + samples.size() + ", " + batchSize + ")");
         }
-        int d = -1;
-        double[][][] e = new double[n][][];
-        for (int s = 0; s < n; s++) {
-            double[][] x = samples.get(s);
-            if (x.length == 0) {
-                throw new LovtException("embedding statistics of " + space + ": sample " + s + " has no local");
-            }
-            e[s] = new double[x.length][];
-            for (int i = 0; i < x.length; i++) {
-                if (d < 0) {
-                    d = x[i].length;
-                }
-                if (x[i].length != d) {
-                    throw new LovtException("embedding statistics of " + space + ": sample " + s + " local " + i
-                            + " has " + x[i].length + " channels, not " + d);
-                }
-                e[s][i] = normalized(x[i]);
-            }
-            if (weights != null && weights.get(s).length != x.length) {
-                throw new LovtException("embedding statistics of " + space + ": sample " + s + " has " + x.length
-                        + " locals but " + weights.get(s).length + " weights");
-            }
+        LocalSpace acc = new LocalSpace(space, weights != null);
+        for (int start = 0; start < samples.size(); start += batchSize) {
+            int end = Math.min(samples.size(), start + batchSize);
+            acc.add(samples.subList(start, end), weights == null ? null : weights.subList(start, end));
         }
-        double[][] means = new double[n][d];
-        double[][] vars = new double[n][d];
-        double[] covPerSample = new double[n];
-        double[][][] centeredLocals = new double[n][][];
-        double[] uniformity = new double[n];
-        double[] emb2cent = new double[n];
-        double[] emb2emb = new double[n];
-        double[] weighted = new double[n];
-        for (int s = 0; s < n; s++) {
-            int m = e[s].length;
-            for (double[] x : e[s]) {
-                for (int c = 0; c < d; c++) {
-                    means[s][c] += x[c] / m;
+        return acc.compute();
+    }
+
+    /**
+     * {@link #local} batch by batch (the original's {@code LocalEmbeddingSpaceMetrics.update} and {@code compute}): a
+     * batch's locals are reduced when it is added, and only each sample's centroid and per-channel variance (2 · d
+     * doubles) and a few numbers are kept, so a split of any size fits in memory.
+     */
+    public static final class LocalSpace {
+        private final String space;
+        private final boolean weighted;
+        private int d = -1;
+        private int offset;
+        private final java.util.List<double[]> means = new java.util.ArrayList<>();
+        private final java.util.List<double[]> vars = new java.util.ArrayList<>();
+        private final java.util.List<Double> covPerSample = new java.util.ArrayList<>();
+        private final java.util.List<Double> uniformity = new java.util.ArrayList<>();
+        private final java.util.List<Double> emb2centMeans = new java.util.ArrayList<>();
+        private final java.util.List<Double> emb2centVars = new java.util.ArrayList<>();
+        private final java.util.List<Double> emb2embBatches = new java.util.ArrayList<>();
+        private final java.util.List<Double> weightedBatches = new java.util.ArrayList<>();
+        private final java.util.List<Double> cent2cent = new java.util.ArrayList<>();
+        private final java.util.List<Double> covBatches = new java.util.ArrayList<>();
+
+        /**
+         * @param space    the space's name in the keys
+         * @param weighted whether batches come with local weights ({@code dist_emb2emb__weighted})
+         */
+        public LocalSpace(String space, boolean weighted) {
+            this.space = space;
+            this.weighted = weighted;
+        }
+
+        /** Samples added so far. */
+        public int size() {
+            return means.size();
+        }
+
+        /**
+         * Adds one batch: the valid locals of each sample (n_s × d, n_s ≥ 1) and, when weighted, their weights.
+         */
+        public void add(java.util.List<double[][]> samples, java.util.List<double[]> weights) {
+            int n = samples.size();
+            if (n == 0) {
+                return;
+            }
+            if (weighted != (weights != null)) {
+                throw new LovtException("embedding statistics of " + space + ": weights must be given for every batch "
+                        + "or for none");
+            }
+            double[][][] e = new double[n][][];
+            for (int s = 0; s < n; s++) {
+                double[][] x = samples.get(s);
+                if (x.length == 0) {
+                    throw new LovtException("embedding statistics of " + space + ": sample " + (offset + s)
+                            + " has no local");
+                }
+                e[s] = new double[x.length][];
+                for (int i = 0; i < x.length; i++) {
+                    if (d < 0) {
+                        d = x[i].length;
+                    }
+                    if (x[i].length != d) {
+                        throw new LovtException("embedding statistics of " + space + ": sample " + (offset + s)
+                                + " local " + i + " has " + x[i].length + " channels, not " + d);
+                    }
+                    e[s][i] = normalized(x[i]);
+                }
+                if (weights != null && weights.get(s).length != x.length) {
+                    throw new LovtException("embedding statistics of " + space + ": sample " + (offset + s) + " has "
+                            + x.length + " locals but " + weights.get(s).length + " weights");
                 }
             }
-            centeredLocals[s] = new double[m][d];
-            for (int i = 0; i < m; i++) {
-                for (int c = 0; c < d; c++) {
-                    centeredLocals[s][i][c] = e[s][i][c] - means[s][c];
-                }
-            }
-            if (m > 1) {
-                for (double[] x : centeredLocals[s]) {
+            double[][] mu = new double[n][d];
+            double[][][] centered = new double[n][][];
+            double[] emb2cent = new double[n];
+            double[] emb2emb = new double[n];
+            double[] w = new double[n];
+            for (int s = 0; s < n; s++) {
+                int m = e[s].length;
+                for (double[] x : e[s]) {
                     for (int c = 0; c < d; c++) {
-                        vars[s][c] += x[c] * x[c] / (m - 1);
+                        mu[s][c] += x[c] / m;
                     }
                 }
-                double[] w = new double[m];
-                java.util.Arrays.fill(w, 1.0 / (m - 1));
-                covPerSample[s] = offDiagonalOfSum(centeredLocals[s], w, d);
-            }
-            double kernel = 0;
-            double dist = 0;
-            double w = 0;
-            for (int i = 0; i < m; i++) {
-                emb2cent[s] += distance(e[s][i], means[s]) / m;
-                for (int j = 0; j < m; j++) {
-                    double dij = distance(e[s][i], e[s][j]);
-                    kernel += Math.exp(-2 * dij * dij);
-                    dist += dij;
-                    if (weights != null) {
-                        w += weights.get(s)[i] * weights.get(s)[j] * dij;
-                    }
-                }
-            }
-            uniformity[s] = Math.log(kernel / ((double) m * m));
-            emb2emb[s] = dist / ((double) m * m);
-            weighted[s] = w;
-        }
-        java.util.List<Double> emb2centMeans = new java.util.ArrayList<>();
-        java.util.List<Double> emb2centVars = new java.util.ArrayList<>();
-        java.util.List<Double> emb2embBatches = new java.util.ArrayList<>();
-        java.util.List<Double> weightedBatches = new java.util.ArrayList<>();
-        java.util.List<Double> cent2cent = new java.util.ArrayList<>();
-        java.util.List<Double> covBatches = new java.util.ArrayList<>();
-        for (int start = 0; start < n; start += batchSize) {
-            int end = Math.min(n, start + batchSize);
-            int b = end - start;
-            double[] slice = java.util.Arrays.copyOfRange(emb2cent, start, end);
-            emb2centMeans.add(mean(slice));
-            emb2centVars.add(unbiasedVariance(slice));
-            emb2embBatches.add(mean(java.util.Arrays.copyOfRange(emb2emb, start, end)));
-            weightedBatches.add(mean(java.util.Arrays.copyOfRange(weighted, start, end)));
-            double cc = 0;
-            for (int i = start; i < end; i++) {
-                for (int j = start; j < end; j++) {
-                    cc += distance(means[i], means[j]);
-                }
-            }
-            cent2cent.add(cc / ((double) b * b));
-            // mean_s C_s + Cov_batch(μ_s) as a weighted sum of outer products (never formed as a d x d matrix)
-            if (b < 2) {
-                covBatches.add(Double.NaN);                   // the original divides by B - 1
-            } else {
-                java.util.List<double[]> rows = new java.util.ArrayList<>();
-                java.util.List<Double> weightsOfRows = new java.util.ArrayList<>();
-                double[] batchMean = new double[d];
-                for (int s = start; s < end; s++) {
+                centered[s] = new double[m][d];
+                for (int i = 0; i < m; i++) {
                     for (int c = 0; c < d; c++) {
-                        batchMean[c] += means[s][c] / b;
+                        centered[s][i][c] = e[s][i][c] - mu[s][c];
                     }
                 }
-                for (int s = start; s < end; s++) {
-                    int m = centeredLocals[s].length;
-                    if (m > 1) {
-                        for (double[] x : centeredLocals[s]) {
-                            rows.add(x);
-                            weightsOfRows.add(1.0 / ((double) b * (m - 1)));
+                double[] var = new double[d];
+                double cov = 0;
+                if (m > 1) {
+                    for (double[] x : centered[s]) {
+                        for (int c = 0; c < d; c++) {
+                            var[c] += x[c] * x[c] / (m - 1);
                         }
                     }
-                    double[] mu = new double[d];
-                    for (int c = 0; c < d; c++) {
-                        mu[c] = means[s][c] - batchMean[c];
+                    double[] ws = new double[m];
+                    java.util.Arrays.fill(ws, 1.0 / (m - 1));
+                    cov = offDiagonalOfSum(centered[s], ws, d);
+                }
+                double kernel = 0;
+                double dist = 0;
+                double wsum = 0;
+                for (int i = 0; i < m; i++) {
+                    emb2cent[s] += distance(e[s][i], mu[s]) / m;
+                    for (int j = 0; j < m; j++) {
+                        double dij = distance(e[s][i], e[s][j]);
+                        kernel += Math.exp(-2 * dij * dij);
+                        dist += dij;
+                        if (weights != null) {
+                            wsum += weights.get(s)[i] * weights.get(s)[j] * dij;
+                        }
                     }
-                    rows.add(mu);
-                    weightsOfRows.add(1.0 / (b - 1));
+                }
+                means.add(mu[s]);
+                vars.add(var);
+                covPerSample.add(cov);
+                uniformity.add(Math.log(kernel / ((double) m * m)));
+                emb2emb[s] = dist / ((double) m * m);
+                w[s] = wsum;
+            }
+            emb2centMeans.add(mean(emb2cent));
+            emb2centVars.add(unbiasedVariance(emb2cent));
+            emb2embBatches.add(mean(emb2emb));
+            weightedBatches.add(mean(w));
+            double cc = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    cc += distance(mu[i], mu[j]);
+                }
+            }
+            cent2cent.add(cc / ((double) n * n));
+            // mean_s C_s + Cov_batch(μ_s) as a weighted sum of outer products (never formed as a d x d matrix)
+            if (n < 2) {
+                covBatches.add(Double.NaN);                       // the original divides by B - 1
+            } else {
+                java.util.List<double[]> rows = new java.util.ArrayList<>();
+                java.util.List<Double> rowWeights = new java.util.ArrayList<>();
+                double[] batchMean = new double[d];
+                for (double[] x : mu) {
+                    for (int c = 0; c < d; c++) {
+                        batchMean[c] += x[c] / n;
+                    }
+                }
+                for (int s = 0; s < n; s++) {
+                    int m = centered[s].length;
+                    if (m > 1) {
+                        for (double[] x : centered[s]) {
+                            rows.add(x);
+                            rowWeights.add(1.0 / ((double) n * (m - 1)));
+                        }
+                    }
+                    double[] x = new double[d];
+                    for (int c = 0; c < d; c++) {
+                        x[c] = mu[s][c] - batchMean[c];
+                    }
+                    rows.add(x);
+                    rowWeights.add(1.0 / (n - 1));
                 }
                 covBatches.add(offDiagonalOfSum(rows.toArray(double[][]::new),
-                        weightsOfRows.stream().mapToDouble(Double::doubleValue).toArray(), d));
+                        rowWeights.stream().mapToDouble(Double::doubleValue).toArray(), d));
             }
+            offset += n;
         }
-        double[] allMean = new double[d];
-        for (double[] mu : means) {
-            for (int c = 0; c < d; c++) {
-                allMean[c] += mu[c] / n;
+
+        /** The statistics of the samples added (at least 2). */
+        public Map<String, Double> compute() {
+            int n = means.size();
+            if (n < 2) {
+                throw new LovtException("embedding statistics of " + space + " need at least 2 samples, got " + n);
             }
-        }
-        double[][] centeredMeans = new double[n][d];
-        double[] centroidVar = new double[d];
-        for (int s = 0; s < n; s++) {
-            for (int c = 0; c < d; c++) {
-                centeredMeans[s][c] = means[s][c] - allMean[c];
-                centroidVar[c] += centeredMeans[s][c] * centeredMeans[s][c] / (n - 1);
+            double[] allMean = new double[d];
+            for (double[] mu : means) {
+                for (int c = 0; c < d; c++) {
+                    allMean[c] += mu[c] / n;
+                }
             }
-        }
-        double[] centroidWeights = new double[n];
-        java.util.Arrays.fill(centroidWeights, 1.0 / (n - 1));
-        double centroidOffDiagonal = offDiagonalOfSum(centeredMeans, centroidWeights, d);
-        double chStd = 0;
-        double centroidStd = 0;
-        double[] perSampleStd = new double[n];
-        for (int c = 0; c < d; c++) {
-            double meanVar = 0;
+            double[][] centeredMeans = new double[n][d];
+            double[] centroidVar = new double[d];
             for (int s = 0; s < n; s++) {
-                meanVar += vars[s][c] / n;
+                for (int c = 0; c < d; c++) {
+                    centeredMeans[s][c] = means.get(s)[c] - allMean[c];
+                    centroidVar[c] += centeredMeans[s][c] * centeredMeans[s][c] / (n - 1);
+                }
             }
-            chStd += Math.sqrt(centroidVar[c] + meanVar) / d;
-            centroidStd += Math.sqrt(centroidVar[c]) / d;
-        }
-        for (int s = 0; s < n; s++) {
+            double[] centroidWeights = new double[n];
+            java.util.Arrays.fill(centroidWeights, 1.0 / (n - 1));
+            double centroidOffDiagonal = offDiagonalOfSum(centeredMeans, centroidWeights, d);
+            double chStd = 0;
+            double centroidStd = 0;
+            double[] perSampleStd = new double[n];
             for (int c = 0; c < d; c++) {
-                perSampleStd[s] += Math.sqrt(vars[s][c]) / d;
+                double meanVar = 0;
+                for (int s = 0; s < n; s++) {
+                    meanVar += vars.get(s)[c] / n;
+                }
+                chStd += Math.sqrt(centroidVar[c] + meanVar) / d;
+                centroidStd += Math.sqrt(centroidVar[c]) / d;
             }
-        }
-        double[] datasetMean = new double[d];
-        for (double[] mu : means) {
-            for (int c = 0; c < d; c++) {
-                datasetMean[c] += mu[c] / n;
+            for (int s = 0; s < n; s++) {
+                for (int c = 0; c < d; c++) {
+                    perSampleStd[s] += Math.sqrt(vars.get(s)[c]) / d;
+                }
             }
+            double cent2dataset = 0;
+            for (double[] mu : means) {
+                cent2dataset += distance(mu, allMean) / n;
+            }
+            double[] batchMeans = array(emb2centMeans);
+            double[] batchVars = array(emb2centVars);
+            double[] uni = array(uniformity);
+            double[] cov = array(covPerSample);
+            Map<String, Double> out = new LinkedHashMap<>();
+            String p = "emb/" + space + "/";
+            out.put(p + "ch_std", chStd);
+            out.put(p + "ch_std_per_sample", mean(perSampleStd));
+            out.put(p + "ch_std_per_sample__std", Math.sqrt(unbiasedVariance(perSampleStd)));
+            out.put(p + "ch_std_sample_centroids", centroidStd);
+            out.put(p + "per_sample_uniformity", mean(uni));
+            out.put(p + "per_sample_uniformity__std", Math.sqrt(unbiasedVariance(uni)));
+            out.put(p + "dist_emb2cent", mean(batchMeans));
+            out.put(p + "dist_emb2cent__std", Math.sqrt(mean(batchVars)
+                    + (batchMeans.length > 1 ? unbiasedVariance(batchMeans) : 0)));
+            out.put(p + "dist_emb2emb", mean(array(emb2embBatches)));
+            out.put(p + "dist_cent2cent__batch_estimate", mean(array(cent2cent)));
+            out.put(p + "dist_cent2dataset", cent2dataset);
+            out.put(p + "cov_offdiagonal__batch_estimate", mean(array(covBatches)));
+            out.put(p + "cov_offdiagonal_per_sample", mean(cov));
+            out.put(p + "cov_offdiagonal_per_sample__std", Math.sqrt(unbiasedVariance(cov)));
+            out.put(p + "cov_offdiagonal_sample_centroids", centroidOffDiagonal);
+            if (weighted) {
+                out.put(p + "dist_emb2emb__weighted", mean(array(weightedBatches)));
+            }
+            return out;
         }
-        double cent2dataset = 0;
-        for (double[] mu : means) {
-            cent2dataset += distance(mu, datasetMean) / n;
+
+        private static double[] array(java.util.List<Double> v) {
+            return v.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        double[] batchMeans = emb2centMeans.stream().mapToDouble(Double::doubleValue).toArray();
-        double[] batchVars = emb2centVars.stream().mapToDouble(Double::doubleValue).toArray();
-        Map<String, Double> out = new LinkedHashMap<>();
-        String p = "emb/" + space + "/";
-        out.put(p + "ch_std", chStd);
-        out.put(p + "ch_std_per_sample", mean(perSampleStd));
-        out.put(p + "ch_std_per_sample__std", Math.sqrt(unbiasedVariance(perSampleStd)));
-        out.put(p + "ch_std_sample_centroids", centroidStd);
-        out.put(p + "per_sample_uniformity", mean(uniformity));
-        out.put(p + "per_sample_uniformity__std", Math.sqrt(unbiasedVariance(uniformity)));
-        out.put(p + "dist_emb2cent", mean(batchMeans));
-        out.put(p + "dist_emb2cent__std", Math.sqrt(mean(batchVars)
-                + (batchMeans.length > 1 ? unbiasedVariance(batchMeans) : 0)));
-        out.put(p + "dist_emb2emb", mean(emb2embBatches.stream().mapToDouble(Double::doubleValue).toArray()));
-        out.put(p + "dist_cent2cent__batch_estimate", mean(cent2cent.stream().mapToDouble(Double::doubleValue).toArray()));
-        out.put(p + "dist_cent2dataset", cent2dataset);
-        out.put(p + "cov_offdiagonal__batch_estimate", mean(covBatches.stream().mapToDouble(Double::doubleValue)
-                .toArray()));
-        out.put(p + "cov_offdiagonal_per_sample", mean(covPerSample));
-        out.put(p + "cov_offdiagonal_per_sample__std", Math.sqrt(unbiasedVariance(covPerSample)));
-        out.put(p + "cov_offdiagonal_sample_centroids", centroidOffDiagonal);
-        if (weights != null) {
-            out.put(p + "dist_emb2emb__weighted", mean(weightedBatches.stream().mapToDouble(Double::doubleValue)
-                    .toArray()));
-        }
-        return out;
     }
 
     /**

@@ -52,7 +52,8 @@ import org.lovt.util.ProgressLine;
  *
  * <p>The data is the folder the run was trained from (recorded in its {@code data.json}) unless another is given: a
  * MIMIC-CXR folder prepared by {@code lovt prepare mimic-cxr} or a synthetic folder ({@code lovt demo}'s
- * {@code data/}). The embeddings are held in memory (about 0.8 MB per study at full size); the run refuses at the
+ * {@code data/}). The projections are held in memory (about 0.15 MB per study at full size; the local spaces are
+ * reduced batch by batch); the run refuses at the
  * first batch, with the estimate, when the split would not fit in the JVM's heap.
  */
 public final class Analysis {
