@@ -318,10 +318,10 @@ public final class Demo {
         Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         log.println("demo: embedding analysis of the test split and the report ...");
-        try {
+        if (s.recipe() == Recipe.GLOBAL_ONLY) {
+            log.println("demo: embedding analysis skipped: the global-only recipe has no local projections");
+        } else {
             Analysis.builder(run.runDir()).split("test").data(dataDir).workers(s.threads()).log(log).run();
-        } catch (org.lovt.LovtException e) {
-            log.println("demo: embedding analysis skipped: " + e.getMessage());
         }
         Report.write(List.of(out), out.resolve(REPORT));
         return result;

@@ -168,7 +168,7 @@ class BaselinePretrainTest {
         assertTrue(loaded.get("layer3.5.conv2.weight").contentEquals(exported.get("layer3.5.conv2.weight")));
 
         CliTest.Run bad = CliTest.run("pretrain", "+baseline=chexpert_30", "++model_config.backbone_args.stem_width=4",
-                "--data", data.toString(), "--run-dir", tmp.resolve("mismatch").toString(), "--max-steps", "1",
+                "model_config.input_size=[32,32]", "model_config.batch_size=4", "--data", data.toString(), "--run-dir", tmp.resolve("mismatch").toString(), "--max-steps", "1",
                 "--user-config", user.toString());
         assertEquals(2, bad.code(), bad.err());
         assertTrue(bad.err().contains("not a matching torchvision ResNet checkpoint"), bad.err());
