@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
 import org.lovt.data.PretrainingBatch;
 import org.lovt.model.AttentionStatistics;
+import org.lovt.model.EmbeddingCollector;
 import org.lovt.model.LocalRetrievalMetrics;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportBatch;
@@ -95,11 +96,15 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
             retrieval.put(k, new LocalRetrievalMetrics());
         }
         AttentionStatistics attention = new AttentionStatistics();
+        EmbeddingCollector embeddings = new EmbeddingCollector(false);   // the original's compute_cov=False
+        int[] batchSize = {0};
         try (NoGradGuard g = new NoGradGuard()) {
             var it = validation.epoch(0, 0);
             try {
                 while (it.hasNext()) {
-                    count += validateBatch(it.next(), sums, retrieval, attention);
+                    PretrainingBatch batch = it.next();
+                    batchSize[0] = Math.max(batchSize[0], batch.size());
+                    count += validateBatch(batch, sums, retrieval, attention, embeddings);
                 }
             } finally {
                 BatchSource.stop(it);
@@ -115,6 +120,9 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
         sums.forEach((k, v) -> mean.put(k, v / c));
         retrieval.forEach((prefix, r) -> mean.putAll(r.compute(prefix)));
         mean.putAll(attention.compute());
+        if (embeddings.size() >= 2) {
+            mean.putAll(embeddings.compute(batchSize[0]));
+        }
         probes.computeValidation(mean);
         if (!retrieval.get("a_l2att_").compute("").isEmpty()) {
             mean.put("a_avg_local_size", retrieval.get("a_l2att_").averageLocalSize());
@@ -127,10 +135,12 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
 
     /** One validation batch: adds its losses (weighted by size), retrieval metrics and probe scores. */
     private int validateBatch(PretrainingBatch batch, Map<String, Double> sums,
-                              Map<String, LocalRetrievalMetrics> retrieval, AttentionStatistics attention) {
+                              Map<String, LocalRetrievalMetrics> retrieval, AttentionStatistics attention,
+                              EmbeddingCollector embeddings) {
         try (Scope s = Scope.open()) {
             LovtModel.Output out = forward(batch);
             values(out).forEach((k, v) -> sums.merge(k, v * batch.size(), Double::sum));
+            embeddings.add(out);
             if (batch.chexpert() != null && !probes.isEmpty()) {
                 Tensor labels = Tensors.fromHost(batch.chexpert()).to(device, torch.ScalarType.Float);
                 probes.validationStep(out.a(), out.b(), labels);

@@ -105,6 +105,30 @@ class AnalysisTest {
     }
 
     @Test
+    void validationLogsTheEmbeddingStatisticsWithoutCovarianceAsTheOriginal() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            if (line.contains("val/total_loss")) {
+                last = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            }
+        }
+        assertTrue(last != null && last.has("val/emb/yl_a/ch_std") && last.has("val/emb/zl_a||zl_b/assignment_1to1")
+                && last.has("val/emb/zg_a;zg_b/dist"), String.valueOf(last));
+        List<String> cov = new ArrayList<>();
+        last.fieldNames().forEachRemaining(k -> {
+            if (k.contains("cov_offdiagonal")) {
+                cov.add(k);
+            }
+        });
+        assertEquals(List.of(), cov, "compute_cov=False during validation");
+        // The run has one epoch: its checkpoint is the validated model; the dataset-level std agrees with the analysis.
+        Analysis.Result r = Analysis.builder(run).split("validation").out(shared.resolve("val.csv")).workers(1)
+                .log(new PrintStream(new ByteArrayOutputStream(), true)).run();
+        assertEquals(r.metrics().get("emb/yg_a/ch_std"), last.get("val/emb/yg_a/ch_std").asDouble(), 1e-6);
+        assertEquals(r.metrics().get("emb/yl_a/ch_std"), last.get("val/emb/yl_a/ch_std").asDouble(), 1e-6);
+    }
+
+    @Test
     void limitsNamesAndClearErrors() throws Exception {
         Path out = shared.resolve("tables").resolve("a.csv");
         Analysis.Result r = Analysis.builder(run).split("validation").maxSamples(3).name("tiny").out(out).workers(1)

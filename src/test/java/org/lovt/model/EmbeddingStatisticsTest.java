@@ -1,4 +1,4 @@
-package org.lovt.analysis;
+package org.lovt.model;
 
 import java.util.Map;
 import java.util.Random;

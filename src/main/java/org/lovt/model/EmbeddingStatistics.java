@@ -1,4 +1,4 @@
-package org.lovt.analysis;
+package org.lovt.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -182,6 +182,7 @@ public final class EmbeddingStatistics {
     public static final class LocalSpace {
         private final String space;
         private final boolean weighted;
+        private final boolean covariance;
         private int d = -1;
         private int offset;
         private final java.util.List<double[]> means = new java.util.ArrayList<>();
@@ -200,8 +201,17 @@ public final class EmbeddingStatistics {
          * @param weighted whether batches come with local weights ({@code dist_emb2emb__weighted})
          */
         public LocalSpace(String space, boolean weighted) {
+            this(space, weighted, true);
+        }
+
+        /**
+         * @param covariance whether to compute the covariance statistics (the original's {@code compute_cov}; False
+         *                   during validation, True in the analysis)
+         */
+        public LocalSpace(String space, boolean weighted, boolean covariance) {
             this.space = space;
             this.weighted = weighted;
+            this.covariance = covariance;
         }
 
         /** Samples added so far. */
@@ -270,9 +280,11 @@ public final class EmbeddingStatistics {
                             var[c] += x[c] * x[c] / (m - 1);
                         }
                     }
-                    double[] ws = new double[m];
-                    java.util.Arrays.fill(ws, 1.0 / (m - 1));
-                    cov = offDiagonalOfSum(centered[s], ws, d);
+                    if (covariance) {
+                        double[] ws = new double[m];
+                        java.util.Arrays.fill(ws, 1.0 / (m - 1));
+                        cov = offDiagonalOfSum(centered[s], ws, d);
+                    }
                 }
                 double kernel = 0;
                 double dist = 0;
@@ -307,7 +319,9 @@ public final class EmbeddingStatistics {
             }
             cent2cent.add(cc / ((double) n * n));
             // mean_s C_s + Cov_batch(μ_s) as a weighted sum of outer products (never formed as a d x d matrix)
-            if (n < 2) {
+            if (!covariance) {
+                covBatches.add(Double.NaN);
+            } else if (n < 2) {
                 covBatches.add(Double.NaN);                       // the original divides by B - 1
             } else {
                 java.util.List<double[]> rows = new java.util.ArrayList<>();
@@ -361,7 +375,7 @@ public final class EmbeddingStatistics {
             }
             double[] centroidWeights = new double[n];
             java.util.Arrays.fill(centroidWeights, 1.0 / (n - 1));
-            double centroidOffDiagonal = offDiagonalOfSum(centeredMeans, centroidWeights, d);
+            double centroidOffDiagonal = covariance ? offDiagonalOfSum(centeredMeans, centroidWeights, d) : Double.NaN;
             double chStd = 0;
             double centroidStd = 0;
             double[] perSampleStd = new double[n];
@@ -400,10 +414,12 @@ public final class EmbeddingStatistics {
             out.put(p + "dist_emb2emb", mean(array(emb2embBatches)));
             out.put(p + "dist_cent2cent__batch_estimate", mean(array(cent2cent)));
             out.put(p + "dist_cent2dataset", cent2dataset);
-            out.put(p + "cov_offdiagonal__batch_estimate", mean(array(covBatches)));
-            out.put(p + "cov_offdiagonal_per_sample", mean(cov));
-            out.put(p + "cov_offdiagonal_per_sample__std", Math.sqrt(unbiasedVariance(cov)));
-            out.put(p + "cov_offdiagonal_sample_centroids", centroidOffDiagonal);
+            if (covariance) {
+                out.put(p + "cov_offdiagonal__batch_estimate", mean(array(covBatches)));
+                out.put(p + "cov_offdiagonal_per_sample", mean(cov));
+                out.put(p + "cov_offdiagonal_per_sample__std", Math.sqrt(unbiasedVariance(cov)));
+                out.put(p + "cov_offdiagonal_sample_centroids", centroidOffDiagonal);
+            }
             if (weighted) {
                 out.put(p + "dist_emb2emb__weighted", mean(array(weightedBatches)));
             }
