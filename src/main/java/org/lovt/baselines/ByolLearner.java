@@ -3,8 +3,6 @@ package org.lovt.baselines;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.lovt.torch.StateDict;
 import org.lovt.vision.ResNet;
 import org.lovt.vision.ResNetConfig;
 
@@ -53,11 +51,7 @@ public final class ByolLearner extends Module {
      * parameters stop requiring gradients.
      */
     public void copyTarget() {
-        StateDict.of(online).loadInto(target, true);
-        TensorVector ps = target.parameters(true);
-        for (long i = 0; i < ps.size(); i++) {
-            ps.get(i).requires_grad_(false);
-        }
+        MomentumUpdate.copy(target, online);
     }
 
     /** {@code target = β target + (1 − β) online} over the parameters. */

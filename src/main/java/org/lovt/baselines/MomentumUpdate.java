@@ -44,4 +44,16 @@ public final class MomentumUpdate {
             }
         }
     }
+
+    /**
+     * Makes {@code target} a copy of {@code online}, parameters and buffers (the libraries' {@code deepcopy} of the
+     * online encoder); the target's parameters stop requiring gradients.
+     */
+    public static void copy(Module target, Module online) {
+        org.lovt.torch.StateDict.of(online).loadInto(target, true);
+        TensorVector ps = target.parameters(true);
+        for (long i = 0; i < ps.size(); i++) {
+            ps.get(i).requires_grad_(false);
+        }
+    }
 }

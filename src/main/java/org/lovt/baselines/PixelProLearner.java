@@ -4,10 +4,8 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
-import org.lovt.torch.StateDict;
 import org.lovt.torch.Tensors;
 import org.lovt.vision.ResNet;
 import org.lovt.vision.ResNetConfig;
@@ -112,11 +110,7 @@ public final class PixelProLearner extends Module {
 
     /** Makes the target a copy of the online encoder (parameters and buffers), without gradients. */
     public void copyTarget() {
-        StateDict.of(online).loadInto(target, true);
-        TensorVector ps = target.parameters(true);
-        for (long i = 0; i < ps.size(); i++) {
-            ps.get(i).requires_grad_(false);
-        }
+        MomentumUpdate.copy(target, online);
     }
 
     /** {@code target = β target + (1 − β) online} over the parameters. */

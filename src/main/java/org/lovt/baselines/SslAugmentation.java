@@ -88,18 +88,26 @@ public final class SslAugmentation {
     /** Draws a view's parameters for an input of {@code height x width}, in the order of the transform's steps. */
     public Params sample(int height, int width, SplittableRandom rnd) {
         AugmentationParams.Crop crop = ScanTransform.sampleCrop(width, height, MIN_SCALE, 1.0, rnd);
-        boolean jitter = rnd.nextDouble() < JITTER_P;
-        boolean first = false;
-        double b = 1;
-        double c = 1;
-        if (jitter) {
-            first = rnd.nextBoolean();
-            b = uniform(rnd, 1 - JITTER, 1 + JITTER);
-            c = uniform(rnd, 1 - JITTER, 1 + JITTER);
-        }
+        Params jitter = jitter(crop, rnd);
         boolean flip = rnd.nextDouble() < FLIP_P;
-        double sigma = rnd.nextDouble() < BLUR_P ? uniform(rnd, MIN_SIGMA, MAX_SIGMA) : 0;
-        return new Params(crop, jitter, first, b, c, flip, sigma);
+        return new Params(crop, jitter.jitter(), jitter.brightnessFirst(), jitter.brightness(), jitter.contrast(), flip,
+                blurSigma(rnd));
+    }
+
+    /** RandomApply(ColorJitter(0.8, 0.8), p 0.8): whether, the order and the two factors. */
+    private static Params jitter(AugmentationParams.Crop crop, SplittableRandom rnd) {
+        if (!(rnd.nextDouble() < JITTER_P)) {
+            return new Params(crop, false, false, 1, 1, false, 0);
+        }
+        boolean first = rnd.nextBoolean();
+        double b = uniform(rnd, 1 - JITTER, 1 + JITTER);
+        double c = uniform(rnd, 1 - JITTER, 1 + JITTER);
+        return new Params(crop, true, first, b, c, false, 0);
+    }
+
+    /** RandomApply(GaussianBlur(σ U(0.1, 2.0)), p 0.5): σ, or 0 for no blur. */
+    private static double blurSigma(SplittableRandom rnd) {
+        return rnd.nextDouble() < BLUR_P ? uniform(rnd, MIN_SIGMA, MAX_SIGMA) : 0;
     }
 
     /**
@@ -107,17 +115,9 @@ public final class SslAugmentation {
      * flipped), then the colour jitter (p 0.8) and the blur (p 0.5) as in T, drawn in that order.
      */
     public Params samplePixelPro(int height, int width, SplittableRandom rnd) {
-        boolean jitter = rnd.nextDouble() < JITTER_P;
-        boolean first = false;
-        double b = 1;
-        double c = 1;
-        if (jitter) {
-            first = rnd.nextBoolean();
-            b = uniform(rnd, 1 - JITTER, 1 + JITTER);
-            c = uniform(rnd, 1 - JITTER, 1 + JITTER);
-        }
-        double sigma = rnd.nextDouble() < BLUR_P ? uniform(rnd, MIN_SIGMA, MAX_SIGMA) : 0;
-        return new Params(new AugmentationParams.Crop(0, 0, height, width), jitter, first, b, c, false, sigma);
+        Params jitter = jitter(new AugmentationParams.Crop(0, 0, height, width), rnd);
+        return new Params(jitter.crop(), jitter.jitter(), jitter.brightnessFirst(), jitter.brightness(),
+                jitter.contrast(), false, blurSigma(rnd));
     }
 
     private static double uniform(SplittableRandom rnd, double lo, double hi) {

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,15 +50,7 @@ class BaselinePretrainTest {
     }
 
     static List<Double> logged(Path run, String key) throws IOException {
-        List<Double> out = new ArrayList<>();
-        ObjectMapper m = new ObjectMapper();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode n = m.readTree(line);
-            if (n.has(key)) {
-                out.add(n.get(key).asDouble());
-            }
-        }
-        return out;
+        return PretrainEndToEndTest.logged(run, key);
     }
 
     private void runsAndExports(String baseline, String monitor) throws IOException {

@@ -94,6 +94,27 @@ public final class MimicCxrDataset implements Dataset<ScanReportSample> {
         if (subset != null && !(subset > 0 && subset <= 1)) {
             throw new LovtException("subset must be a fraction in (0, 1], got " + subset);
         }
+        double[] stats = scanStatistics(root, split);
+        Path samples = root.resolve(split).resolve(SAMPLES_FILE);
+        if (!Files.isRegularFile(samples)) {
+            throw new LovtException(samples + ": missing");
+        }
+        Path images = imageRoot != null ? imageRoot : root.resolve(IMAGES_LINK);
+        if (!Files.isDirectory(images)) {
+            throw new LovtException(images + ": image folder not found (pass the MIMIC-CXR-JPG files/ folder)");
+        }
+        long[] offsets = lineOffsets(samples);
+        int n = offsets.length - 1;
+        int size = subset == null ? n : subsetSize(n, subset);
+        return new MimicCxrDataset(root, split, samples, images.toAbsolutePath(), offsets, size, stats[0], stats[1]);
+    }
+
+    /**
+     * The split's {@code scan.pixel_mean} and {@code scan.pixel_std} from the folder's {@code dataset_statistics.json}.
+     *
+     * @throws LovtException when the folder is not a prepared data set or lacks the split's statistics
+     */
+    static double[] scanStatistics(Path root, String split) {
         Path stats = root.resolve(DatasetFiles.STATISTICS_FILE);
         if (!Files.isRegularFile(stats)) {
             throw new LovtException(root + ": not a prepared MIMIC-CXR dataset (no " + DatasetFiles.STATISTICS_FILE
@@ -108,19 +129,17 @@ public final class MimicCxrDataset implements Dataset<ScanReportSample> {
         if (!scan.path("pixel_mean").isNumber() || !scan.path("pixel_std").isNumber()) {
             throw new LovtException(stats + ": no scan.pixel_mean/pixel_std for the " + split + " split");
         }
-        Path samples = root.resolve(split).resolve(SAMPLES_FILE);
-        if (!Files.isRegularFile(samples)) {
-            throw new LovtException(samples + ": missing");
-        }
-        Path images = imageRoot != null ? imageRoot : root.resolve(IMAGES_LINK);
-        if (!Files.isDirectory(images)) {
-            throw new LovtException(images + ": image folder not found (pass the MIMIC-CXR-JPG files/ folder)");
-        }
-        long[] offsets = lineOffsets(samples);
-        int n = offsets.length - 1;
-        int size = subset == null ? n : subsetSize(n, subset);
-        return new MimicCxrDataset(root, split, samples, images.toAbsolutePath(), offsets, size,
-                scan.get("pixel_mean").asDouble(), scan.get("pixel_std").asDouble());
+        return new double[] {scan.get("pixel_mean").asDouble(), scan.get("pixel_std").asDouble()};
+    }
+
+    /** The subset fraction a dataset config gives a split ({@code train_subset}, ...), or null. */
+    static Double subset(DatasetConfig config, String split) {
+        return switch (split) {
+            case "train" -> config.trainSubset();
+            case "validation" -> config.valSubset();
+            case "test" -> config.testSubset();
+            default -> throw new LovtException("unknown MIMIC-CXR split '" + split + "'");
+        };
     }
 
     /**
@@ -128,13 +147,7 @@ public final class MimicCxrDataset implements Dataset<ScanReportSample> {
      * that split ({@code train_subset}, {@code val_subset} or {@code test_subset}).
      */
     public static MimicCxrDataset fromConfig(DatasetConfig config, String split) {
-        Double subset = switch (split) {
-            case "train" -> config.trainSubset();
-            case "validation" -> config.valSubset();
-            case "test" -> config.testSubset();
-            default -> throw new LovtException("unknown MIMIC-CXR split '" + split + "'");
-        };
-        return open(Path.of(config.path()), split, subset, null);
+        return open(Path.of(config.path()), split, subset(config, split), null);
     }
 
     /** {@code round(n * fraction)} with Python's round (half to even). */

@@ -1,14 +1,10 @@
 package org.lovt.data.datasets.mimic;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.lovt.LovtException;
 import org.lovt.data.Dataset;
 import org.lovt.data.DatasetConfig;
@@ -65,21 +61,7 @@ public final class MimicImageList implements Dataset<MimicImageList.Image> {
         if (subset != null && !(subset > 0 && subset <= 1)) {
             throw new LovtException("subset must be a fraction in (0, 1], got " + subset);
         }
-        Path stats = root.resolve(DatasetFiles.STATISTICS_FILE);
-        if (!Files.isRegularFile(stats)) {
-            throw new LovtException(root + ": not a prepared MIMIC-CXR dataset (no " + DatasetFiles.STATISTICS_FILE
-                    + "; run `lovt prepare mimic-cxr`)");
-        }
-        JsonNode scan;
-        try {
-            scan = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build()
-                    .readTree(stats.toFile()).path(split).path("scan");
-        } catch (IOException e) {
-            throw new LovtException(stats + ": cannot read: " + e.getMessage(), e);
-        }
-        if (!scan.path("pixel_mean").isNumber() || !scan.path("pixel_std").isNumber()) {
-            throw new LovtException(stats + ": no scan.pixel_mean/pixel_std for the " + split + " split");
-        }
+        double[] stats = MimicCxrDataset.scanStatistics(root, split);
         Path list = root.resolve(split).resolve(MimicCxrDataset.IMAGE_LIST_FILE);
         if (!Files.isRegularFile(list)) {
             throw new LovtException(list + ": missing (the image list of the image-only baselines; prepare the data "
@@ -122,19 +104,12 @@ public final class MimicImageList implements Dataset<MimicImageList.Image> {
             }
         });
         int n = subset == null ? rows.size() : MimicCxrDataset.subsetSize(rows.size(), subset);
-        return new MimicImageList(List.copyOf(rows.subList(0, n)), scan.get("pixel_mean").asDouble(),
-                scan.get("pixel_std").asDouble());
+        return new MimicImageList(List.copyOf(rows.subList(0, n)), stats[0], stats[1]);
     }
 
     /** The split of a dataset config ({@code configs/dataset/mimic-cxr-img_*.yaml}): its path and subset. */
     public static MimicImageList fromConfig(DatasetConfig config, String split) {
-        Double subset = switch (split) {
-            case "train" -> config.trainSubset();
-            case "validation" -> config.valSubset();
-            case "test" -> config.testSubset();
-            default -> throw new LovtException("unknown MIMIC-CXR split '" + split + "'");
-        };
-        return open(Path.of(config.path()), split, subset, null);
+        return open(Path.of(config.path()), split, MimicCxrDataset.subset(config, split), null);
     }
 
     @Override
