@@ -192,17 +192,31 @@ public final class Analysis {
                 + "synthetic folder with a " + split + " split (" + split + "/reports.jsonl)");
     }
 
-    /** Writes the one-row table atomically: {@code name} and the sorted {@code emb/…} columns. */
+    /**
+     * Writes the row atomically: {@code name} and the sorted {@code emb/…} columns. An existing table keeps its other
+     * models' rows (a row of the same name is replaced), so one file can hold the paper's table of several models.
+     */
     static void write(Path out, String name, Map<String, Double> metrics) {
+        Map<String, Map<String, Double>> rows = new LinkedHashMap<>();
+        if (Files.isRegularFile(out)) {
+            rows.putAll(read(out));
+        }
+        rows.put(name, metrics);
+        java.util.TreeSet<String> columns = new java.util.TreeSet<>();
+        rows.values().forEach(m -> columns.addAll(m.keySet()));
         List<String> header = new ArrayList<>(List.of("name"));
-        header.addAll(metrics.keySet());
-        List<String> row = new ArrayList<>(List.of(name));
-        metrics.values().forEach(v -> row.add(Double.toString(v)));
+        header.addAll(columns);
+        StringBuilder text = new StringBuilder(Csv.line(header)).append("\n");
+        rows.forEach((n, m) -> {
+            List<String> row = new ArrayList<>(List.of(n));
+            columns.forEach(c -> row.add(m.containsKey(c) ? Double.toString(m.get(c)) : ""));
+            text.append(Csv.line(row)).append("\n");
+        });
         try {
             if (out.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
             }
-            AtomicFiles.writeString(out, Csv.line(header) + "\n" + Csv.line(row) + "\n");
+            AtomicFiles.writeString(out, text.toString());
         } catch (IOException e) {
             throw new LovtException("cannot write " + out + ": " + e.getMessage(), e);
         }
@@ -271,7 +285,9 @@ public final class Analysis {
             return this;
         }
 
-        /** The table file (default: {@code <run>/analysis-<split>.csv}). */
+        /**
+         * The table file (default: {@code <run>/analysis-<split>.csv}); an existing one keeps its other models' rows.
+         */
         public Builder out(Path file) {
             this.out = file;
             return this;

@@ -46,7 +46,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     String name;
 
     @CommandLine.Option(names = "--out", paramLabel = "FILE", description = "Table file (default: "
-            + "RUN_DIR/analysis-<split>.csv).")
+            + "RUN_DIR/analysis-<split>.csv); an existing one keeps its other models' rows, so several runs can share "
+            + "one table, as the paper's.")
     Path out;
 
     @CommandLine.Option(names = "--workers", defaultValue = "0", description = "Image-decoding threads.")

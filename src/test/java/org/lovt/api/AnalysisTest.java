@@ -135,6 +135,14 @@ class AnalysisTest {
                 .log(new PrintStream(new ByteArrayOutputStream(), true)).run();
         assertEquals(3, r.samples());
         assertEquals(List.of("tiny"), List.copyOf(Analysis.read(out).keySet()));
+        // A second model appends its row (the paper's table has one row per model); the same name replaces its row.
+        Analysis.builder(run).split("validation").maxSamples(4).name("second").out(out).workers(1)
+                .log(new PrintStream(new ByteArrayOutputStream(), true)).run();
+        Analysis.Result again = Analysis.builder(run).split("validation").maxSamples(4).name("tiny").out(out)
+                .workers(1).log(new PrintStream(new ByteArrayOutputStream(), true)).run();
+        var rows = Analysis.read(out);
+        assertEquals(List.of("tiny", "second"), List.copyOf(rows.keySet()));
+        assertEquals(again.metrics().get("emb/yg_a/ch_std"), rows.get("tiny").get("emb/yg_a/ch_std"));
 
         Files.delete(run.resolve("data.json"));
         try {
