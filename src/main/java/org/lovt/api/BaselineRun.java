@@ -127,6 +127,17 @@ final class BaselineRun {
         RunDirectory run = b.runDir() != null ? RunDirectory.open(b.runDir())
                 : RunDirectory.create(b.runsRoot() != null ? b.runsRoot() : Pretraining.defaultRunsRoot(user),
                 runName(experiment.name(), b.overrides()));
+        try (org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain")) {
+            return train(b, experiment, resolved, user, ds, train, validation, mean, std, run);
+        }
+    }
+
+    private static PretrainingResult train(Pretraining.Builder b, BaselineExperimentConfig experiment,
+                                           ResolvedConfig resolved, UserConfig user, DatasetConfig ds,
+                                           MimicImageList train, MimicImageList validation, double mean, double std,
+                                           RunDirectory run) {
+        BaselineModelConfig c = experiment.modelConfig();
+        BaselineModelConfig.Method method = c.method();
         Seeds.manualSeed(experiment.seed());
         ResNetConfig resnet = Backbones.resnet(c.backboneModel(), c.backboneArgs());
         Module learner = BaselineTask.learner(c, resnet);

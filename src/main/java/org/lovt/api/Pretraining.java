@@ -92,6 +92,17 @@ public final class Pretraining {
 
         RunDirectory run = b.runDir != null ? RunDirectory.open(b.runDir)
                 : RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name());
+        // One writer per run folder (released when this returns or the process dies).
+        org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
+        try {
+            return run(experiment, model, user, data, run, resolved, size);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private PretrainingResult run(PreTrainExperimentConfig experiment, BiModalModelConfig model, UserConfig user,
+                                  PretrainingData data, RunDirectory run, ResolvedConfig resolved, int size) {
         Path vocabFile = run.path().resolve(ModelFiles.VOCAB);
         // seed_everything(seed) as the original, so that the initialisation is reproducible too.
         Seeds.manualSeed(experiment.seed());

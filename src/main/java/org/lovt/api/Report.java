@@ -289,7 +289,7 @@ public final class Report {
                 out.append("<h").append(level).append('>').append(esc(t.replaceFirst("^#+\\s*", ""))).append("</h")
                         .append(level).append(">\n");
             } else if (!t.isEmpty()) {
-                out.append("<p>").append(esc(t)).append("</p>\n");
+                out.append("<p>").append(inline(t)).append("</p>\n");
             }
         }
         return out.toString();
@@ -306,12 +306,19 @@ public final class Report {
             out.append("<tr>");
             for (String c : cells) {
                 String tag = header ? "th" : "td";
-                out.append('<').append(tag).append('>').append(esc(c.strip())).append("</").append(tag).append('>');
+                out.append('<').append(tag).append('>').append(inline(c.strip())).append("</").append(tag).append('>');
             }
             out.append("</tr>\n");
             header = false;
         }
         return out.append("</table>\n").toString();
+    }
+
+    /** Markdown emphasis: {@code **bold**}, {@code *italic*} and {@code `code`}, the rest escaped. */
+    static String inline(String text) {
+        return esc(text).replaceAll("\\*\\*([^*]+)\\*\\*", "<b>$1</b>")
+                .replaceAll("(?<![\\w*])\\*([^*\\s][^*]*)\\*(?![\\w*])", "<i>$1</i>")
+                .replaceAll("`([^`]+)`", "<code>$1</code>");
     }
 
     private void image(Path png, String alt) throws IOException {

@@ -20,12 +20,14 @@ public final class StagingDir implements AutoCloseable {
     private final Path target;
     private final Path dir;
     private final boolean replace;
+    private final FolderLock lock;
     private boolean committed;
 
-    private StagingDir(Path target, Path dir, boolean replace) {
+    private StagingDir(Path target, Path dir, boolean replace, FolderLock lock) {
         this.target = target;
         this.dir = dir;
         this.replace = replace;
+        this.lock = lock;
     }
 
     /**
@@ -45,15 +47,20 @@ public final class StagingDir implements AutoCloseable {
 
     private static StagingDir begin(Path target, boolean overwrite, String hint) {
         Path abs = target.toAbsolutePath().normalize();
-        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !overwrite && !isEmptyDirectory(abs)) {
-            throw new LovtException(abs + ": already exists (" + hint + ")");
-        }
+        // One writer per output folder: a second command building the same folder is refused while this one runs.
+        FolderLock lock = FolderLock.acquireBeside(abs, "building " + abs.getFileName());
         try {
-            Files.createDirectories(abs.getParent());
+            if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !overwrite && !isEmptyDirectory(abs)) {
+                throw new LovtException(abs + ": already exists (" + hint + ")");
+            }
             Path dir = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".partial-");
-            return new StagingDir(abs, dir, overwrite);
+            return new StagingDir(abs, dir, overwrite, lock);
         } catch (IOException e) {
+            lock.close();
             throw new LovtException(abs.getParent() + ": cannot create the output folder: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 
@@ -139,12 +146,16 @@ public final class StagingDir implements AutoCloseable {
     /** Removes the staging folder unless it was committed. */
     @Override
     public void close() {
-        if (!committed) {
-            try {
-                org.lovt.util.FileTrees.deleteTree(dir);
-            } catch (IOException e) {
-                // Best effort: a leftover hidden .partial folder never looks like a prepared data set.
+        try {
+            if (!committed) {
+                try {
+                    org.lovt.util.FileTrees.deleteTree(dir);
+                } catch (IOException e) {
+                    // Best effort: a leftover hidden .partial folder never looks like a prepared data set.
+                }
             }
+        } finally {
+            lock.close();
         }
     }
 

@@ -100,6 +100,19 @@ class ReportTest {
         assertFalse(Files.exists(shared.resolve("x.html")));
     }
 
+    @Test
+    void markdownTablesAndEmphasis() {
+        String html = Report.markdown("# Results\nRows in *italics* are **published**; see `x.csv`.\n\n| Model | a |\n"
+                + "|---|---|\n| *LoVT_100 (published)* | *8.5±0.8* |\n| ours | 9.1±0.2* |\n");
+        assertTrue(html.contains("<h3>Results</h3>"), html);
+        assertTrue(html.contains("Rows in <i>italics</i> are <b>published</b>; see <code>x.csv</code>."), html);
+        assertTrue(html.contains("<tr><th>Model</th><th>a</th></tr>"), html);
+        assertTrue(html.contains("<td><i>LoVT_100 (published)</i></td><td><i>8.5±0.8</i></td>"), html);
+        assertTrue(html.contains("<td>9.1±0.2*</td>"), "a non-overlap mark stays: " + html);
+        assertFalse(html.contains("|---"), html);
+        assertEquals("a &lt;b&gt; &amp; c", Report.inline("a <b> & c"));
+    }
+
     private static int distinctColours(BufferedImage img) {
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (int y = 0; y < img.getHeight(); y += 7) {

@@ -166,6 +166,17 @@ class BaselinePretrainTest {
     }
 
     @Test
+    void aSecondPretrainingOnTheSameRunFolderIsRefusedWhileTheFirstRuns() {
+        Path run = tmp.resolve("locked-run");
+        try (org.lovt.util.FolderLock held = org.lovt.util.FolderLock.acquire(run, "lovt pretrain")) {
+            CliTest.Run r = pretrain("simclr_100", run, "--max-steps", "1");
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("another command is writing this folder"), r.err());
+        }
+        assertEquals(0, pretrain("simclr_100", run, "--max-epochs", "1", "--max-steps", "1").code());
+    }
+
+    @Test
     void chexpert() throws IOException {
         runsAndExports("chexpert_30", "val/auroc");
     }

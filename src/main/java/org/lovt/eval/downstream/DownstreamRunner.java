@@ -148,6 +148,16 @@ public final class DownstreamRunner {
      * @param backboneSource how the backbone was obtained, recorded in {@code evaluation.json}
      */
     public static Result run(Settings s, ResNet backbone, String backboneSource, PreparedDownstream data, Path out) {
+        // One writer per run folder: a second evaluation into the same folder is refused while this one runs (it
+        // would otherwise clear this one's incomplete folder).
+        try (org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquireBeside(out, "lovt evaluate "
+                + s.task().key())) {
+            return runLocked(s, backbone, backboneSource, data, out);
+        }
+    }
+
+    private static Result runLocked(Settings s, ResNet backbone, String backboneSource, PreparedDownstream data,
+                                    Path out) {
         DownstreamTask task = s.task();
         if (!data.dataset().equals(task.dataset())) {
             throw new LovtException(data.dir() + ": holds the '" + data.dataset() + "' data set, task " + task.key()
