@@ -189,6 +189,49 @@ public final class EmbeddingCharts {
         return png;
     }
 
+    /**
+     * A box of an alignment boxplot (precomputed: quartiles and whiskers).
+     *
+     * @param mean   mean
+     * @param q1     first quartile
+     * @param median median
+     * @param q3     third quartile
+     * @param low    lower whisker
+     * @param high   upper whisker
+     */
+    public record Box(double mean, double q1, double median, double q3, double low, double high) {}
+
+    /**
+     * The original's alignment boxplot ({@code plot_alignment}): per kind (global; report-to-image, image-to-report) one
+     * box per model of the L2 distances between the aligned embeddings.
+     *
+     * @param boxes model → kind → box
+     */
+    public static Path alignment(Path png, String title, Map<String, Map<String, Box>> boxes) {
+        org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset d =
+                new org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset();
+        boxes.forEach((model, kinds) -> kinds.forEach((kind, b) -> d.add(new org.jfree.data.statistics.BoxAndWhiskerItem(
+                b.mean(), b.median(), b.q1(), b.q3(), b.low(), b.high(), null, null, List.of()), model, kind)));
+        if (d.getColumnCount() == 0) {
+            throw new LovtException("no alignment distances for '" + title + "'");
+        }
+        org.jfree.chart.renderer.category.BoxAndWhiskerRenderer r =
+                new org.jfree.chart.renderer.category.BoxAndWhiskerRenderer();
+        r.setMeanVisible(false);                              // as matplotlib's boxplot
+        r.setMaximumBarWidth(0.12);
+        for (int i = 0; i < COLOURS.length; i++) {
+            r.setSeriesPaint(i, COLOURS[i]);
+        }
+        NumberAxis y = new NumberAxis("L2 distance");
+        y.setAutoRangeIncludesZero(true);
+        CategoryPlot plot = new CategoryPlot(d, new CategoryAxis(""), y, r);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart c = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+        c.setBackgroundPaint(Color.WHITE);
+        return save(png, c.createBufferedImage(Math.max(480, 200 + 140 * boxes.size() * d.getColumnCount()), 380));
+    }
+
     /** The chart names of {@link #all}. */
     public static final List<String> FILES = List.of("std_y_a.png", "std_y_b.png", "uniformity_y_a.png",
             "uniformity_y_b.png", "covariance_y_a.png", "covariance_y_b.png", "local_modality_assignment.png");

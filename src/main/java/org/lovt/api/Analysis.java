@@ -147,6 +147,7 @@ public final class Analysis {
         }
         Map<String, Double> metrics = collector.compute(EmbeddingStatistics.BATCH_SIZE);
         write(out, name, metrics);
+        writeAlignment(out.resolveSibling("alignment-" + b.split + ".csv"), name, collector.alignmentDistances());
         return new Result(out, name, n, folder.toString(), metrics);
     }
 
@@ -220,6 +221,74 @@ public final class Analysis {
         } catch (IOException e) {
             throw new LovtException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Columns of {@code alignment-<split>.csv}: the boxes of the original's alignment boxplots, one row per kind. */
+    static final List<String> ALIGNMENT_COLUMNS = List.of("name", "kind", "normalized", "n", "mean", "q1", "median",
+            "q3", "whisker_low", "whisker_high");
+
+    /**
+     * Writes the alignment distances' box statistics (quartiles with linear interpolation, whiskers at the last datum
+     * within 1.5 IQR, as matplotlib draws them) for the report's boxplots; other models' rows are kept.
+     */
+    static void writeAlignment(Path file, String name, Map<String, double[]> distances) {
+        List<List<String>> rows = new ArrayList<>();
+        if (Files.isRegularFile(file)) {
+            Csv.Table t = Csv.read(file);
+            for (int r = 0; r < t.size(); r++) {
+                if (!t.get(r, t.column("name")).equals(name)) {
+                    List<String> row = new ArrayList<>();
+                    for (String c : ALIGNMENT_COLUMNS) {
+                        row.add(t.get(r, t.column(c)));
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        distances.forEach((key, values) -> {
+            if (values.length == 0) {
+                return;
+            }
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            double q1 = quantile(v, 0.25);
+            double q3 = quantile(v, 0.75);
+            double iqr = q3 - q1;
+            double low = v[0];
+            double high = v[v.length - 1];
+            for (double x : v) {
+                if (x >= q1 - 1.5 * iqr) {
+                    low = x;
+                    break;
+                }
+            }
+            for (int i = v.length - 1; i >= 0; i--) {
+                if (v[i] <= q3 + 1.5 * iqr) {
+                    high = v[i];
+                    break;
+                }
+            }
+            boolean normalized = key.endsWith("/normalized");
+            rows.add(List.of(name, key.replace("/normalized", ""), Boolean.toString(normalized),
+                    Integer.toString(v.length), Double.toString(java.util.Arrays.stream(v).average().orElse(Double.NaN)),
+                    Double.toString(q1), Double.toString(quantile(v, 0.5)), Double.toString(q3), Double.toString(low),
+                    Double.toString(high)));
+        });
+        StringBuilder text = new StringBuilder(Csv.line(ALIGNMENT_COLUMNS)).append("\n");
+        rows.forEach(r -> text.append(Csv.line(r)).append("\n"));
+        try {
+            AtomicFiles.writeString(file, text.toString());
+        } catch (IOException e) {
+            throw new LovtException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** numpy's default (linear) quantile of sorted values. */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /** Reads an {@code analysis-*.csv} (one row per model): name → metrics. */

@@ -40,6 +40,9 @@ public final class Report {
     private final StringBuilder html = new StringBuilder();
     private final Map<String, Map<String, Double>> analyses = new LinkedHashMap<>();
     private final Map<String, Integer> dimsA = new LinkedHashMap<>();
+    /** chart (global / local, raw / normalised) → model → kind → box. */
+    private final Map<String, Map<String, Map<String, org.lovt.analysis.EmbeddingCharts.Box>>> alignments =
+            new java.util.TreeMap<>();
     private final Map<String, Integer> dimsB = new LinkedHashMap<>();
     private final Path scratch;
 
@@ -196,8 +199,36 @@ public final class Report {
                 }
             }
         }
+        try (Stream<Path> s = Files.list(d)) {
+            for (Path csv : s.filter(f -> f.getFileName().toString().matches("alignment-.*\\.csv")).sorted().toList()) {
+                readAlignment(csv, name);
+            }
+        }
         html.append("<details><summary>configuration (config.yaml)</summary><pre>")
                 .append(esc(Files.readString(d.resolve("config.yaml")))).append("</pre></details>\n");
+    }
+
+    private void readAlignment(Path csv, String run) {
+        org.lovt.util.Csv.Table t = org.lovt.util.Csv.read(csv);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int r = 0; r < t.size(); r++) {
+            names.add(t.get(r, t.column("name")));
+        }
+        for (int r = 0; r < t.size(); r++) {
+            String kind = t.get(r, t.column("kind"));
+            boolean normalized = Boolean.parseBoolean(t.get(r, t.column("normalized")));
+            String chart = (kind.equals("global") ? "global_alignment" : "local_alignment")
+                    + (normalized ? "_normalized" : "");
+            String model = names.size() == 1 ? run : run + " / " + t.get(r, t.column("name"));
+            double[] v = new double[6];
+            String[] cols = {"mean", "q1", "median", "q3", "whisker_low", "whisker_high"};
+            for (int i = 0; i < cols.length; i++) {
+                v[i] = Double.parseDouble(t.get(r, t.column(cols[i])));
+            }
+            alignments.computeIfAbsent(chart, k -> new LinkedHashMap<>()).computeIfAbsent(model,
+                    k -> new LinkedHashMap<>()).put(kind, new org.lovt.analysis.EmbeddingCharts.Box(v[0], v[1], v[2],
+                    v[3], v[4], v[5]));
+        }
     }
 
     private void chart(Path runDir, String title, Map<String, String> series) throws IOException {
@@ -254,6 +285,12 @@ public final class Report {
             }
         } catch (LovtException e) {
             html.append("<p class=\"note\">charts not drawn: ").append(esc(e.getMessage())).append("</p>\n");
+        }
+        for (var e : alignments.entrySet()) {
+            Path png = dir.resolve(e.getKey() + ".png");
+            org.lovt.analysis.EmbeddingCharts.alignment(png, e.getKey().replace('_', ' ') + " (L2 distance of aligned "
+                    + "embeddings)", e.getValue());
+            image(png, png.getFileName().toString());
         }
         if (analyses.size() < 2) {
             return;

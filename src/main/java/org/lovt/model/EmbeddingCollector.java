@@ -269,4 +269,45 @@ public final class EmbeddingCollector {
         }
         return new LinkedHashMap<>(new TreeMap<>(m));
     }
+
+    /**
+     * The alignment distances of the original's {@code plot_alignment}: ‖zg_a − zg_b‖ per sample ({@code global}),
+     * ‖zl_a − zl_b2a‖ per region ({@code report-to-image}) and ‖zl_b − zl_a2b‖ per valid sentence
+     * ({@code image-to-report}), each with the embeddings L2-normalised ({@code normalized}: true) or as they are.
+     * Keys are {@code <kind>} and {@code <kind>/normalized}; kinds the model lacks are left out.
+     */
+    public Map<String, double[]> alignmentDistances() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (!zgA.isEmpty()) {
+            out.put("global", distances(zgA, zgB, false));
+            out.put("global/normalized", distances(zgA, zgB, true));
+        }
+        if (!zlB2a.isEmpty()) {
+            out.put("report-to-image", distances(flatten(zlA), flatten(zlB2a), false));
+            out.put("report-to-image/normalized", distances(flatten(zlA), flatten(zlB2a), true));
+            out.put("image-to-report", distances(flatten(zlB), flatten(zlA2b), false));
+            out.put("image-to-report/normalized", distances(flatten(zlB), flatten(zlA2b), true));
+        }
+        return out;
+    }
+
+    private static List<double[]> flatten(List<double[][]> samples) {
+        List<double[]> out = new ArrayList<>();
+        samples.forEach(s -> out.addAll(List.of(s)));
+        return out;
+    }
+
+    private static double[] distances(List<double[]> a, List<double[]> b, boolean normalize) {
+        double[] d = new double[a.size()];
+        for (int i = 0; i < d.length; i++) {
+            double[] x = normalize ? EmbeddingStatistics.normalized(a.get(i)) : a.get(i);
+            double[] y = normalize ? EmbeddingStatistics.normalized(b.get(i)) : b.get(i);
+            double sq = 0;
+            for (int c = 0; c < x.length; c++) {
+                sq += (x[c] - y[c]) * (x[c] - y[c]);
+            }
+            d[i] = Math.sqrt(sq);
+        }
+        return d;
+    }
 }

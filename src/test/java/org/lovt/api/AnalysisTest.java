@@ -101,6 +101,26 @@ class AnalysisTest {
             }
         }
         assertEquals(chStd, m.get("emb/yg_a/ch_std"), 1e-5);
+
+        // The alignment boxes: three kinds, raw and normalised, quartiles in order, 6 samples for the global kind.
+        org.lovt.util.Csv.Table boxes = org.lovt.util.Csv.read(run.resolve("alignment-test.csv"));
+        assertEquals(6, boxes.size(), "global, report-to-image, image-to-report × raw, normalised");
+        for (int i = 0; i < boxes.size(); i++) {
+            double low = Double.parseDouble(boxes.get(i, boxes.column("whisker_low")));
+            double q1 = Double.parseDouble(boxes.get(i, boxes.column("q1")));
+            double med = Double.parseDouble(boxes.get(i, boxes.column("median")));
+            double q3 = Double.parseDouble(boxes.get(i, boxes.column("q3")));
+            double high = Double.parseDouble(boxes.get(i, boxes.column("whisker_high")));
+            assertTrue(0 <= low && low <= q1 && q1 <= med && med <= q3 && q3 <= high, boxes.where(i));
+            if (Boolean.parseBoolean(boxes.get(i, boxes.column("normalized")))) {
+                assertTrue(high <= 2, "unit vectors are at most 2 apart: " + boxes.where(i));
+            }
+            if (boxes.get(i, boxes.column("kind")).equals("global")) {
+                assertEquals("6", boxes.get(i, boxes.column("n")));
+            }
+        }
+        assertEquals(0.5, Analysis.quantile(new double[] {0, 1}, 0.5), 0);
+        assertEquals(1.75, Analysis.quantile(new double[] {1, 2, 3, 4}, 0.25), 1e-15, "numpy's linear quantile");
         assertEquals(Math.log(uni), m.get("emb/yg_a/uniformity"), 1e-5);
     }
 

@@ -77,6 +77,8 @@ class ReportTest {
                 && pictures.stream().anyMatch(p -> p.startsWith("downstream_rsna_seg_linear_100")), pictures.toString());
         assertTrue(pictures.containsAll(org.lovt.analysis.EmbeddingCharts.FILES), "the embedding-property charts: "
                 + pictures);
+        assertTrue(pictures.containsAll(List.of("global_alignment.png", "global_alignment_normalized.png",
+                "local_alignment.png", "local_alignment_normalized.png")), "the alignment boxplots: " + pictures);
         String chStd = String.format(Locale.ROOT, "%.5g", analysis.metrics().get("emb/yg_a/ch_std"));
         assertTrue(html.contains("<td>emb/yg_a/ch_std</td><td>" + chStd + "</td>"), "analysis value " + chStd);
         assertTrue(html.contains("tiny_lovt") && html.contains("LoVT_100"), "results with the published rows");
