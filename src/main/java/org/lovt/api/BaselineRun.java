@@ -198,7 +198,7 @@ final class BaselineRun {
                             experiment.trainer().gradientClipVal(), supervised ? "val/auroc" : "val/loss",
                             supervised ? MonitorMode.MAX : MonitorMode.MIN));
             ModelCheckpoint checkpoint = new ModelCheckpoint(checkpoints, learner, optimizer, List::of,
-                    b.checkpointEvery());
+                    b.checkpointEvery(), log);
             trainer.addListener(new GradientGuard(learner, checkpoints));
             trainer.addListener(new TrainListener<>() {          // BYOL's target, after every optimiser step
                 @Override

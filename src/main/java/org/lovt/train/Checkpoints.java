@@ -33,6 +33,10 @@ import org.lovt.util.FileTrees;
 public final class Checkpoints {
     public static final String LAST = "last";
     public static final String BEST = "best";
+    /** The checkpoint {@code last} named before the current one: where a damaged {@code last} falls back to. */
+    public static final String PREVIOUS = "previous";
+    /** SHA-256 of every file of a checkpoint, written last; loading verifies it. */
+    public static final String CHECKSUMS = "checksums.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -75,9 +79,25 @@ public final class Checkpoints {
             }
             AtomicFiles.writeString(tmp.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(toJson(state)));
+            ObjectNode sums = JSON.createObjectNode();
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.sorted().toList()) {
+                    sums.put(f.getFileName().toString(), sha256(f));
+                }
+            }
+            AtomicFiles.writeString(tmp.resolve(CHECKSUMS), JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(sums));
             FileTrees.deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             for (String p : pointers) {
+                if (p.equals(LAST)) {
+                    Path old = dir.resolve(LAST);
+                    String previous = Files.isRegularFile(old) ? Files.readString(old).strip() : "";
+                    if (!previous.isEmpty() && !previous.equals(name)
+                            && Files.isDirectory(dir.resolve(previous))) {
+                        AtomicFiles.writeString(dir.resolve(PREVIOUS), previous + "\n");
+                    }
+                }
                 AtomicFiles.writeString(dir.resolve(p), name + "\n");
             }
             prune();
@@ -106,6 +126,87 @@ public final class Checkpoints {
             return Optional.of(ckpt);
         } catch (IOException e) {
             throw new LovtException("cannot read checkpoint pointer " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The checkpoint a pointer names if it is intact ({@link #verify}), else the {@link #PREVIOUS} one if that is intact,
+     * with a warning on {@code warn} naming what is damaged; empty when the pointer names none.
+     *
+     * @throws LovtException when neither is intact
+     */
+    public Optional<Path> resolveIntact(String pointer, java.io.PrintStream warn) {
+        Optional<Path> first;
+        String problem;
+        try {
+            first = resolve(pointer);
+            if (first.isEmpty()) {
+                return first;
+            }
+            problem = verify(first.get());
+        } catch (LovtException e) {
+            first = Optional.empty();
+            problem = e.getMessage();
+        }
+        if (problem == null) {
+            return first;
+        }
+        Optional<Path> previous;
+        String previousProblem;
+        try {
+            previous = resolve(PREVIOUS);
+            previousProblem = previous.isEmpty() ? "there is no previous checkpoint" : verify(previous.get());
+        } catch (LovtException e) {
+            previous = Optional.empty();
+            previousProblem = e.getMessage();
+        }
+        if (previousProblem != null) {
+            throw new LovtException("the '" + pointer + "' checkpoint is damaged (" + problem + ") and " + previousProblem
+                    + "; start a new run folder or restore the checkpoint files");
+        }
+        warn.println("lovt: warning: the '" + pointer + "' checkpoint is damaged (" + problem + "); continuing from the "
+                + "previous one, " + previous.get());
+        warn.flush();
+        return previous;
+    }
+
+    /**
+     * Checks a checkpoint folder against its {@link #CHECKSUMS}: null when intact (or written before checksums
+     * existed), else what is wrong.
+     */
+    public static String verify(Path ckpt) {
+        Path file = ckpt.resolve(CHECKSUMS);
+        if (!Files.isRegularFile(file)) {
+            return Files.isRegularFile(ckpt.resolve("state.json")) ? null : ckpt + " has no state.json";
+        }
+        try {
+            JsonNode sums = JSON.readTree(file.toFile());
+            for (var it = sums.fields(); it.hasNext(); ) {
+                var e = it.next();
+                Path f = ckpt.resolve(e.getKey());
+                if (!f.normalize().startsWith(ckpt.normalize()) || !Files.isRegularFile(f)) {
+                    return f + " is missing";
+                }
+                if (!sha256(f).equals(e.getValue().asText())) {
+                    return f + " does not match its checksum";
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return file + " is unreadable (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String sha256(Path f) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -176,6 +277,11 @@ public final class Checkpoints {
         Set<Path> keep = new HashSet<>();
         resolve(LAST).ifPresent(keep::add);
         resolve(BEST).ifPresent(keep::add);
+        try {
+            resolve(PREVIOUS).ifPresent(keep::add);
+        } catch (LovtException ignored) {
+            // a previous checkpoint that is not complete is not kept
+        }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 if (Files.isDirectory(p) && !keep.contains(p) && !p.getFileName().toString().startsWith(".")) {

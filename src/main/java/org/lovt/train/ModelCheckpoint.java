@@ -20,6 +20,7 @@ public final class ModelCheckpoint implements TrainListener<Object> {
     private final Optimizer optimizer;
     private final Supplier<List<Checkpoints.Extra>> extras;
     private final long everySteps;
+    private final java.io.PrintStream warnings;
 
     /**
      * @param everySteps also a {@code last} checkpoint every that many optimizer steps within an epoch (0: only
@@ -28,6 +29,13 @@ public final class ModelCheckpoint implements TrainListener<Object> {
      */
     public ModelCheckpoint(Checkpoints checkpoints, Module model, Optimizer optimizer,
                            Supplier<List<Checkpoints.Extra>> extras, long everySteps) {
+        this(checkpoints, model, optimizer, extras, everySteps, System.err);
+    }
+
+    /** @param warnings where a damaged checkpoint's warning goes (the run's log) */
+    public ModelCheckpoint(Checkpoints checkpoints, Module model, Optimizer optimizer,
+                           Supplier<List<Checkpoints.Extra>> extras, long everySteps, java.io.PrintStream warnings) {
+        this.warnings = warnings;
         this.checkpoints = checkpoints;
         this.model = model;
         this.optimizer = optimizer;
@@ -35,9 +43,12 @@ public final class ModelCheckpoint implements TrainListener<Object> {
         this.everySteps = everySteps;
     }
 
-    /** The state of the {@code last} checkpoint, with model, optimizer and extras loaded from it, if there is one. */
+    /**
+     * The state of the {@code last} checkpoint, with model, optimizer and extras loaded from it, if there is one; a
+     * {@code last} whose files do not match their checksums gives way to the previous checkpoint, with a warning.
+     */
     public Optional<TrainState> restore() {
-        return checkpoints.resolve(Checkpoints.LAST)
+        return checkpoints.resolveIntact(Checkpoints.LAST, warnings)
                 .map(p -> Checkpoints.load(p, model, optimizer, extras.get()));
     }
 

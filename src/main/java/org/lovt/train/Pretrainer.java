@@ -115,7 +115,7 @@ public final class Pretrainer {
                         accumulate, experiment.trainer().gradientClipVal(), experiment.monitorMetric()));
         this.checkpoints = new Checkpoints(runDir.resolve("checkpoints"));
         this.checkpoint = new ModelCheckpoint(checkpoints, model, optimizer, probes::extras,
-                options.checkpointEverySteps());
+                options.checkpointEverySteps(), options.progress());
         this.metrics = new MetricsLog(runDir);
         this.earlyStopping = EarlyStopping.of(experiment.callback().earlyStopping());
         this.guard = new GradientGuard(model, checkpoints);

@@ -207,6 +207,45 @@ class BaselinePretrainTest {
     }
 
     @Test
+    void aDamagedLastCheckpointFallsBackToThePreviousOneAndTheRunEndsAsAnUninterruptedOne() throws IOException {
+        Path whole = tmp.resolve("damage-whole");
+        assertEquals(0, pretrain("byol_100", whole, "--max-epochs", "2").code());
+        Path run = tmp.resolve("damage-split");
+        CliTest.Run first = pretrain("byol_100", run, "--max-epochs", "2", "--max-steps", "4", "--checkpoint-every",
+                "1");
+        assertEquals(0, first.code(), first.out() + first.err());
+        var ckpts = new org.lovt.train.Checkpoints(run.resolve("checkpoints"));
+        Path last = ckpts.resolve("last").orElseThrow();
+        Path previous = ckpts.resolve("previous").orElseThrow();
+        assertTrue(!last.equals(previous) && org.lovt.train.Checkpoints.verify(last) == null);
+        Path weights = last.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[bytes.length - 3] ^= 0x55;                                   // one damaged byte in the tensor data
+        Files.write(weights, bytes);
+        assertTrue(org.lovt.train.Checkpoints.verify(last).contains("does not match its checksum"));
+
+        CliTest.Run resumed = pretrain("byol_100", run, "--max-epochs", "2");
+        assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+        assertTrue(resumed.err().contains("checkpoint is damaged") && resumed.err().contains(previous.toString()),
+                resumed.err());
+        var w = Safetensors.read(whole.resolve("backbone_weights.safetensors")).tensors();
+        var r = Safetensors.read(run.resolve("backbone_weights.safetensors")).tensors();
+        w.forEach((k, v) -> assertTrue(v.contentEquals(r.get(k)), "exported " + k + " bit for bit"));
+
+        // Both damaged: refused with the reason, nothing overwritten.
+        Path both = tmp.resolve("damage-both");
+        assertEquals(0, pretrain("byol_100", both, "--max-epochs", "2", "--max-steps", "4", "--checkpoint-every", "1")
+                .code());
+        var c2 = new org.lovt.train.Checkpoints(both.resolve("checkpoints"));
+        for (Path p : List.of(c2.resolve("last").orElseThrow(), c2.resolve("previous").orElseThrow())) {
+            Files.delete(p.resolve("optimizer.pt"));
+        }
+        CliTest.Run refused = pretrain("byol_100", both, "--max-epochs", "2");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("is missing"), refused.err());
+    }
+
+    @Test
     void theNanGuardStopsADivergingBaselineAndKeepsTheLastGoodCheckpoint() throws IOException {
         Path run = tmp.resolve("diverging");
         CliTest.Run r = pretrain("chexpert_100", run, "--max-epochs", "3", "--checkpoint-every", "1",
