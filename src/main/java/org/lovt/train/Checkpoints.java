@@ -284,8 +284,16 @@ public final class Checkpoints {
         }
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
-                if (Files.isDirectory(p) && !keep.contains(p) && !p.getFileName().toString().startsWith(".")) {
-                    FileTrees.deleteTree(p);
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && !keep.contains(p) && !name.startsWith(".")) {
+                    // Renamed out of sight first: a process killed while deleting leaves a hidden folder, never a
+                    // half-deleted one that looks like a checkpoint.
+                    Path doomed = dir.resolve(".deleting-" + name);
+                    FileTrees.deleteTree(doomed);
+                    Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
+                    FileTrees.deleteTree(doomed);
+                } else if (Files.isDirectory(p) && name.startsWith(".deleting-")) {
+                    FileTrees.deleteTree(p);                      // left by a killed process
                 }
             }
         }

@@ -26,7 +26,11 @@ public final class MetricsLog implements AutoCloseable {
         try {
             Files.createDirectories(runDir);
             Path csvFile = runDir.resolve("metrics.csv");
-            boolean fresh = !Files.exists(csvFile);
+            // A process killed in the middle of a line leaves it unfinished: cut it, so that the resumed run's lines
+            // stay whole (what it held is logged again when the resumed run repeats that step).
+            cutPartialLine(runDir.resolve("metrics.jsonl"));
+            cutPartialLine(csvFile);
+            boolean fresh = !Files.exists(csvFile) || Files.size(csvFile) == 0;
             jsonl = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -36,6 +40,30 @@ public final class MetricsLog implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new LovtException("cannot open the metrics log in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Truncates a file after its last newline (nothing if it ends with one or does not exist). */
+    static void cutPartialLine(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long end = size;
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (end > 0) {
+                one.clear();
+                ch.read(one, end - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                end--;
+            }
+            if (end < size) {
+                ch.truncate(end);
+            }
         }
     }
 
