@@ -363,15 +363,7 @@ public final class LovtEncoder implements AutoCloseable {
 
     /** A packed report batch on the model's device (for evaluators in this package). */
     ReportBatch toDevice(ReportBatch r) {
-        if (device.is_cpu()) {
-            return r;
-        }
-        return new ReportBatch(r.inputIds().to(device, r.inputIds().scalar_type()),
-                r.attentionMask().to(device, r.attentionMask().scalar_type()),
-                r.specialTokensMask().to(device, r.specialTokensMask().scalar_type()),
-                r.sentenceMask().to(device, r.sentenceMask().scalar_type()),
-                r.sentenceTokenIndex().to(device, r.sentenceTokenIndex().scalar_type()),
-                r.sentenceTokenMask().to(device, r.sentenceTokenMask().scalar_type()), r.keptSentences());
+        return r.to(device);
     }
 
     /** Fails when this encoder is closed (also for evaluators in this package). */

@@ -61,7 +61,7 @@ final class OnlineProbes implements TrainListener<PretrainingBatch> {
         EncoderOutput b;
         try (NoGradGuard g = new NoGradGuard()) {
             a = model.scanEncoder().forward(Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float));
-            b = model.reportEncoder().forward(PretrainTask.toDevice(packer.pack(batch.sentences()), device));
+            b = model.reportEncoder().forward(packer.pack(batch.sentences()).to(device));
         }
         for (OnlineEvaluator p : probes) {
             metrics.put("online_" + p.probeName() + "_loss", p.trainStep(p.features(a, b), labels));

@@ -71,11 +71,7 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
     private LovtModel.Output forward(PretrainingBatch batch) {
         Tensor scans = Tensors.fromHost(batch.scans()).to(device, torch.ScalarType.Float);
         ReportBatch reports = packer.pack(batch.sentences());
-        return model.forward(scans, toDevice(reports, device));
-    }
-
-    static ReportBatch toDevice(ReportBatch r, Device device) {
-        return r.to(device);
+        return model.forward(scans, reports.to(device));
     }
 
     private static Map<String, Double> values(LovtModel.Output out) {
