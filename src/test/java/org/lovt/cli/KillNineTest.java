@@ -32,7 +32,7 @@ class KillNineTest {
     private List<String> args(Path data, Path run) {
         List<String> a = new ArrayList<>(List.of("pretrain", "+baseline=byol_100"));
         a.addAll(List.of(BaselinePretrainTest.TINY));
-        a.addAll(List.of("--data", data.toString(), "--run-dir", run.toString(), "--max-epochs", "3",
+        a.addAll(List.of("--data", data.toString(), "--run-dir", run.toString(), "--max-epochs", "6",
                 "--checkpoint-every", "1", "--workers", "1", "--user-config", tmp.resolve("none.yaml").toString()));
         return a;
     }
@@ -65,7 +65,7 @@ class KillNineTest {
                     && System.nanoTime() - started < 120_000_000_000L) {
                 Thread.sleep(20);
             }
-            long delay = random.nextInt(2500);
+            long delay = random.nextInt(1500);
             if (kills < 6 && !p.waitFor(delay, TimeUnit.MILLISECONDS)) {
                 String steps = Files.isRegularFile(run.resolve("metrics.jsonl"))
                         ? Long.toString(Files.lines(run.resolve("metrics.jsonl")).count()) : "0";
@@ -80,12 +80,12 @@ class KillNineTest {
                 assertTrue(p.waitFor(300, TimeUnit.SECONDS), "attempt " + attempt + " hangs");
                 String out = Files.readString(log);
                 assertEquals(0, p.exitValue(), out);
-                finished = out.contains("finished after 3 epochs");
+                finished = out.contains("finished after 6 epochs");
             }
             checkpointsIntact(run.resolve("checkpoints"), "after attempt " + attempt + " (delays " + delays + ")");
         }
         assertTrue(finished, "the run finished after " + kills + " kills");
-        assertTrue(kills >= 3, "it was killed several times: " + delays);
+        assertTrue(kills >= 2, "it was killed several times: " + delays);
         assertTrue(killsInTraining >= 2, "kills landed in the training, after checkpoints: " + killsInTraining);
         var w = Safetensors.read(whole.resolve("backbone_weights.safetensors")).tensors();
         var r = Safetensors.read(run.resolve("backbone_weights.safetensors")).tensors();
