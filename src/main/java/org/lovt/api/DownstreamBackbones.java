@@ -120,17 +120,10 @@ final class DownstreamBackbones {
 
     /** SHA-256 of a file, hex. */
     static String sha256(Path file) {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
+        try {
+            return org.lovt.util.FileTrees.sha256(file);
         } catch (java.io.IOException e) {
             throw new LovtException(file + ": cannot read: " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

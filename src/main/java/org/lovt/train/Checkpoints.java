@@ -82,7 +82,7 @@ public final class Checkpoints {
             ObjectNode sums = JSON.createObjectNode();
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path f : files.sorted().toList()) {
-                    sums.put(f.getFileName().toString(), sha256(f));
+                    sums.put(f.getFileName().toString(), FileTrees.sha256(f));
                 }
             }
             AtomicFiles.writeString(tmp.resolve(CHECKSUMS), JSON.writerWithDefaultPrettyPrinter()
@@ -187,26 +187,13 @@ public final class Checkpoints {
                 if (!f.normalize().startsWith(ckpt.normalize()) || !Files.isRegularFile(f)) {
                     return f + " is missing";
                 }
-                if (!sha256(f).equals(e.getValue().asText())) {
+                if (!FileTrees.sha256(f).equals(e.getValue().asText())) {
                     return f + " does not match its checksum";
                 }
             }
             return null;
         } catch (IOException | RuntimeException e) {
             return file + " is unreadable (" + e.getMessage() + ")";
-        }
-    }
-
-    private static String sha256(Path f) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(f)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -39,12 +39,21 @@ public final class FolderLock implements AutoCloseable {
      *                       holds it
      */
     public static FolderLock acquire(Path dir, String what) {
+        return acquire(dir, FILE, what, "another command is writing this folder",
+                "wait for it to end or choose another folder");
+    }
+
+    /**
+     * Locks {@code dir} with the lock file {@code fileName} in it; a refusal reads {@code <dir>: <busy> (<holder>);
+     * <advice>}.
+     */
+    public static FolderLock acquire(Path dir, String fileName, String what, String busy, String advice) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new LovtException(dir + ": cannot create the folder: " + e.getMessage(), e);
         }
-        return acquireFile(dir.resolve(FILE), dir, what, false);
+        return acquireFile(dir.resolve(fileName), dir, what, false, busy, advice);
     }
 
     /**
@@ -60,10 +69,12 @@ public final class FolderLock implements AutoCloseable {
         } catch (IOException e) {
             throw new LovtException(abs.getParent() + ": cannot create the folder: " + e.getMessage(), e);
         }
-        return acquireFile(abs.resolveSibling("." + abs.getFileName() + FILE), abs, what, true);
+        return acquireFile(abs.resolveSibling("." + abs.getFileName() + FILE), abs, what, true,
+                "another command is writing this folder", "wait for it to end or choose another folder");
     }
 
-    private static FolderLock acquireFile(Path file, Path dir, String what, boolean remove) {
+    private static FolderLock acquireFile(Path file, Path dir, String what, boolean remove, String busy,
+                                          String advice) {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -80,8 +91,8 @@ public final class FolderLock implements AutoCloseable {
                 } catch (IOException ignored) {
                     // the holder's description is a courtesy
                 }
-                throw new LovtException(dir + ": another command is writing this folder" + (holder.isEmpty() ? ""
-                        : " (" + holder + ")") + "; wait for it to end or choose another folder");
+                throw new LovtException(dir + ": " + busy + (holder.isEmpty() ? "" : " (" + holder + ")") + "; "
+                        + advice);
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((what + ", pid " + ProcessHandle.current().pid() + "\n")

@@ -2,13 +2,8 @@ package org.lovt.eval.protocol;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -156,35 +151,9 @@ public final class Sweep {
         } catch (IOException e) {
             throw new LovtException(s.out() + ": cannot create the results folder: " + e.getMessage(), e);
         }
-        Path lockFile = s.out().resolve(LOCK);
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ)) {
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = "";
-                try {
-                    holder = Files.readString(lockFile, StandardCharsets.UTF_8).trim();
-                } catch (IOException ignored) {
-                    // the holder's pid is a courtesy
-                }
-                throw new LovtException(s.out() + ": another sweep is writing this results folder"
-                        + (holder.isEmpty() ? "" : " (" + holder + ")") + "; wait for it or choose another --out");
-            }
-            try {
-                ch.truncate(0);
-                ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
-                        .getBytes(StandardCharsets.UTF_8)));
-                return new Execution(s, runner).execute();
-            } finally {
-                lock.release();
-            }
-        } catch (IOException e) {
-            throw new LovtException(lockFile + ": cannot lock the results folder: " + e.getMessage(), e);
+        try (org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(s.out(), LOCK, "lovt evaluate --suite",
+                "another sweep is writing this results folder", "wait for it or choose another --out")) {
+            return new Execution(s, runner).execute();
         }
     }
 
