@@ -80,6 +80,26 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /**
+     * No network at run time (issue "Reliability", item 5): no class opens a socket, a URL connection or an HTTP
+     * client. (A distributed store will be the one exception, on the addresses the user gives.) The run-time check is
+     * {@code cli.NoNetworkTest}.
+     */
+    @Test
+    void nothingOpensANetworkConnection() {
+        noClasses().should().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.ServerSocket")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.DatagramSocket")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.URLConnection")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
+                .orShould().dependOnClassesThat().resideInAPackage("java.net.http..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.nio.channels.SocketChannel")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.nio.channels.ServerSocketChannel")
+                .orShould().callMethod(java.net.URL.class, "openConnection")
+                .orShould().callMethod(java.net.URL.class, "openStream")
+                .check(main);
+    }
+
     @Test
     void onlyTheTorchPackageTouchesJavacppScopesAndLoading() {
         noClasses().that().resideOutsideOfPackages("org.lovt.torch..").should().dependOnClassesThat()

@@ -3,7 +3,6 @@ package org.lovt.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -120,9 +119,20 @@ final class ConfigRepository {
     }
 
     private static void addJarNames(URL url, String prefix, TreeSet<String> out) throws IOException {
-        JarURLConnection conn = (JarURLConnection) url.openConnection();
-        conn.setUseCaches(false);
-        try (JarFile jar = conn.getJarFile()) {
+        // jar:file:/path/lovt.jar!/configs/group: the jar is opened as a file (no URL connection, see README
+        // "Reliability": nothing in the code opens a connection).
+        String spec = url.getPath();
+        int bang = spec.indexOf("!/");
+        if (bang < 0) {
+            throw new IOException("not a jar URL: " + url);
+        }
+        java.io.File file;
+        try {
+            file = new java.io.File(new java.net.URI(spec.substring(0, bang)));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("cannot locate the jar of " + url + ": " + e.getMessage(), e);
+        }
+        try (JarFile jar = new JarFile(file)) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();

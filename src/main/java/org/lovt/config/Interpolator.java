@@ -111,6 +111,11 @@ final class Interpolator {
             throw ConfigException.at(at.source(), path, "invalid interpolation ${" + expr + "}");
         }
         Node target = Node.find(root, key);
+        if (target != null && (path.equals(key) || path.startsWith(key + "."))) {
+            // ${x} inside x itself: the value would have to contain itself (OmegaConf recurses until it fails).
+            throw ConfigException.at(at.source(), path, "interpolation cycle: ${" + key + "} refers to '" + key
+                    + "', which contains this value");
+        }
         if (target != null) {
             Node resolved = resolveNode(target, key);
             if (resolved instanceof Node.ValueNode rv && rv.isMissing()) {

@@ -260,6 +260,26 @@ public final class Checkpoints {
         return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
     }
 
+    /**
+     * Deletes what a killed process left: checkpoint folders still being written ({@code .tmp-*}) and folders being
+     * deleted ({@code .deleting-*}). Called when a run opens its folder to resume, under the folder's lock.
+     */
+    public void discardUnfinished() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && (name.startsWith(".tmp-") || name.startsWith(".deleting-"))) {
+                    FileTrees.deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new LovtException(dir + ": cannot remove unfinished checkpoint folders: " + e.getMessage(), e);
+        }
+    }
+
     private void prune() throws IOException {
         Set<Path> keep = new HashSet<>();
         resolve(LAST).ifPresent(keep::add);

@@ -48,6 +48,7 @@ public final class ModelCheckpoint implements TrainListener<Object> {
      * {@code last} whose files do not match their checksums gives way to the previous checkpoint, with a warning.
      */
     public Optional<TrainState> restore() {
+        checkpoints.discardUnfinished();
         return checkpoints.resolveIntact(Checkpoints.LAST, warnings)
                 .map(p -> Checkpoints.load(p, model, optimizer, extras.get()));
     }

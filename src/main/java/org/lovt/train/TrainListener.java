@@ -31,6 +31,9 @@ public interface TrainListener<B> {
     /** The epoch was cut short by the step limit; the state names the next batch to run. */
     default void onTrainInterrupted(Fit fit) {}
 
+    /** Before an epoch's validation starts. */
+    default void onValidationStart(Fit fit, int epoch) {}
+
     /**
      * After an epoch's validation, before the monitored metric is read: returns extra metrics to add to the
      * validation (empty by default). A name that is already taken fails the run.

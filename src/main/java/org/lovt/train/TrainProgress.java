@@ -44,6 +44,15 @@ public final class TrainProgress implements TrainListener<Object> {
                 loss != null ? loss : Double.NaN, end.learningRate(), done * (double) end.samples() / seconds));
     }
 
+    /** Shown at once, so that a long validation is not mistaken for a stall: {@code ..., validating}. */
+    @Override
+    public void onValidationStart(Fit fit, int epoch) {
+        if (line == null) {
+            line = ProgressLine.on(out, epochLabel(fit, epoch), -1, "batches");
+        }
+        line.show("validating");
+    }
+
     @Override
     public void onEpochEnd(Fit fit, EpochEnd end) {
         StringBuilder extra = new StringBuilder();

@@ -170,6 +170,9 @@ public final class Trainer<B> {
 
     private void validateEpoch(Fit fit, long start) {
         int epoch = fit.state().epoch();
+        for (TrainListener<? super B> l : listeners) {
+            l.onValidationStart(fit, epoch);
+        }
         Map<String, Double> validation = new LinkedHashMap<>(task.validate());
         Map<String, Double> extra = new LinkedHashMap<>();
         for (TrainListener<? super B> l : listeners) {

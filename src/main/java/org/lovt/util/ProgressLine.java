@@ -94,6 +94,17 @@ public final class ProgressLine {
         update(doneSoFar);
     }
 
+    /**
+     * Sets the details and prints the line now, whatever the interval: for a change of phase the reader should see
+     * at once (e.g. {@code validating}).
+     */
+    public void show(String details) {
+        this.details = details;
+        long now = System.nanoTime();
+        lastPrint.set(now);
+        print(done.get(), now, false);
+    }
+
     /** Prints the last line (with a line break), whatever the interval. Later calls print nothing. */
     public void finish() {
         print(done.get(), System.nanoTime(), true);

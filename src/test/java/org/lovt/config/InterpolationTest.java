@@ -77,6 +77,12 @@ class InterpolationTest {
                 TestConfigs.error(() -> load("a: {x: 1}\np: x${a}\n", null)));
         String msg = TestConfigs.error(() -> load("a: ${b}\nb: ${a}\n", null));
         assertTrue(msg.contains("interpolation cycle"), msg);
+        // A value that refers to a node containing it, directly or through another node (found by fuzzing: this
+        // copied the node into itself until the stack overflowed).
+        assertEquals(root + ":1: x.1: interpolation cycle: ${x} refers to 'x', which contains this value",
+                TestConfigs.error(() -> load("x: [a, '${x}']\n", null)));
+        msg = TestConfigs.error(() -> load("x: {a: '${y}'}\ny: {b: '${x}'}\n", null));
+        assertTrue(msg.contains("interpolation cycle: ${x} refers to 'x'"), msg);
     }
 
     @Test

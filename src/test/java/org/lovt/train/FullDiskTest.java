@@ -1,29 +1,28 @@
 package org.lovt.train;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.SGD;
 import org.bytedeco.pytorch.SGDOptions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lovt.LovtException;
+import org.lovt.TestData;
+import org.lovt.data.image.ImageCache;
 import org.lovt.torch.DType;
 import org.lovt.torch.HostTensor;
 import org.lovt.torch.Natives;
 import org.lovt.torch.io.Safetensors;
+import org.lovt.testing.SmallDisk;
 import org.lovt.util.AtomicFiles;
 import org.lovt.util.StagingDir;
 
@@ -45,45 +44,21 @@ class FullDiskTest {
 
     @BeforeAll
     static void mount() throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root; the "
-                + "full-disk checks are skipped");
-        disk = tmp.resolve("disk");
-        Files.createDirectories(disk);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk.toString())
-                .redirectErrorStream(true).start();
-        boolean done = p.waitFor(30, TimeUnit.SECONDS);
-        String out = new String(p.getInputStream().readAllBytes());
-        Assumptions.assumeTrue(done && p.exitValue() == 0, "cannot mount a tmpfs here (" + out.strip() + "); the "
-                + "full-disk checks are skipped");
+        disk = SmallDisk.mount(tmp.resolve("disk"), "4m");
         Natives.load();
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        if (disk != null) {
-            new ProcessBuilder("umount", disk.toString()).start().waitFor(30, TimeUnit.SECONDS);
-        }
+        SmallDisk.unmount(disk);
     }
 
-    /** Fills the disk up to {@code free} bytes. */
     private static void fill(long free) throws IOException {
-        long space = Files.getFileStore(disk).getUsableSpace();
-        try (RandomAccessFile f = new RandomAccessFile(disk.resolve("filler").toFile(), "rw")) {
-            byte[] block = new byte[1 << 16];
-            long left = space - free;
-            while (left > 0) {
-                int n = (int) Math.min(block.length, left);
-                f.write(block, 0, n);
-                left -= n;
-            }
-        }
+        SmallDisk.fill(disk, free);
     }
 
     private static List<String> leftovers(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.map(p -> dir.relativize(p).toString()).filter(n -> n.contains(".tmp") || n.contains("partial"))
-                    .toList();
-        }
+        return SmallDisk.leftovers(dir);
     }
 
     @Test
@@ -117,7 +92,24 @@ class FullDiskTest {
         assertNull(Checkpoints.verify(ckptDir.resolve("c1")), "and intact");
         assertFalse(Files.exists(ckptDir.resolve("c2")));
 
+        // The image cache (a miss decodes the source and writes the reduced copy): the error names the entry.
+        fill(1024);
+        Path jpeg;
+        try (var files = Files.walk(TestData.require("data/mimic-cxr-sample/files"))) {
+            jpeg = files.filter(f -> f.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
+        }
+        ImageCache cache = new ImageCache(disk.resolve("image-cache"), 256);
+        LovtException ic = assertThrows(LovtException.class, () -> cache.load(jpeg));
+        assertTrue(ic.getMessage().startsWith("cannot write image cache entry " + disk.resolve("image-cache"))
+                && ic.getMessage().contains(jpeg.toString()), ic.getMessage());
+
+        // A preparation that cannot even take its folder's lock fails at once, naming the path.
         Path prepared = disk.resolve("prepared");
+        LovtException lock = assertThrows(LovtException.class, () -> StagingDir.begin(prepared).close());
+        assertTrue(lock.getMessage().contains(disk.toString()), lock.getMessage());
+        Files.delete(disk.resolve("filler"));
+        fill(64 * 1024);
+
         try (StagingDir s = StagingDir.begin(prepared)) {
             assertThrows(IOException.class, () -> Files.write(s.dir().resolve("big.bin"), new byte[1 << 20]));
         }

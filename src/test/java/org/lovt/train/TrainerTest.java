@@ -134,6 +134,11 @@ class TrainerTest {
         }
 
         @Override
+        public void onValidationStart(Fit fit, int epoch) {
+            events.add("validating " + epoch);
+        }
+
+        @Override
         public Map<String, Double> onValidationEnd(Fit fit, int epoch, Map<String, Double> validation) {
             return Map.of("extra", 10.0 + epoch);
         }
@@ -167,8 +172,8 @@ class TrainerTest {
         Trainer.Result result = trainer(task, 3, settings(2, Long.MAX_VALUE, 2)).addListener(r)
                 .fit(TrainState.start());
         assertEquals(List.of("start epoch 0", "epoch 0 from 0", "batch 0", "batch 1", "step", "batch 2", "step",
-                "validated 0 best extra {extra=10.0}", "epoch 1 from 0", "batch 3", "batch 4", "step", "batch 5", "step",
-                "validated 1 best extra {extra=11.0}"), r.events,
+                "validating 0", "validated 0 best extra {extra=10.0}", "epoch 1 from 0", "batch 3", "batch 4", "step", "batch 5", "step",
+                "validating 1", "validated 1 best extra {extra=11.0}"), r.events,
                 "a step every 2 batches and at the end of each epoch; extra metrics reach the epoch end");
         assertNull(r.failure);
         assertEquals(4, result.state().optimizerSteps());

@@ -41,6 +41,19 @@ class ProgressLineTest {
     }
 
     @Test
+    void aPhaseChangeIsShownAtOnceWhateverTheInterval() {
+        StringWriter w = new StringWriter();
+        ProgressLine p = new ProgressLine("epoch 1/3", 10, "batches", new PrintWriter(w), false, Duration.ofHours(1));
+        p.update(10, "loss 0.5");
+        assertEquals("", w.toString());
+        p.show("validating");
+        assertTrue(w.toString().startsWith("epoch 1/3: 10/10 batches (100.0%)"), w.toString());
+        assertTrue(w.toString().endsWith(", validating" + System.lineSeparator()), w.toString());
+        p.finish("val/loss 1.0");
+        assertTrue(w.toString().endsWith(", val/loss 1.0" + System.lineSeparator()), "the last line still follows");
+    }
+
+    @Test
     void theIntervalLimitsPrintingButNotTheLastLine() {
         StringWriter w = new StringWriter();
         ProgressLine p = new ProgressLine("x", 1000, "images", new PrintWriter(w), false, Duration.ofHours(1));

@@ -1,7 +1,6 @@
 package org.lovt.eval.downstream;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -119,7 +118,7 @@ final class FeatureStore implements AutoCloseable {
                 pos += c.write(b, pos);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("feature cache " + paths.get(layer) + ": " + e.getMessage(), e);
+            throw new LovtException("cannot write the feature cache " + paths.get(layer) + ": " + e.getMessage(), e);
         }
     }
 
@@ -134,7 +133,7 @@ final class FeatureStore implements AutoCloseable {
                 pos += r;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("feature cache " + paths.get(layer) + ": " + e.getMessage(), e);
+            throw new LovtException("cannot read the feature cache " + paths.get(layer) + ": " + e.getMessage(), e);
         }
     }
 

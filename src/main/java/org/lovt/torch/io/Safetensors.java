@@ -130,7 +130,7 @@ public final class Safetensors {
         while (first < header.length && header[first] == ' ') {
             first++;
         }
-        if (header.length == 0 || header[first] != '{') {
+        if (first == header.length || header[first] != '{') {
             throw new SafetensorsException(file, "header does not start with a JSON object");
         }
         JsonNode root;

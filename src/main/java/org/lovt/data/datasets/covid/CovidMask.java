@@ -5,8 +5,11 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 import org.lovt.LovtException;
 
@@ -21,13 +24,30 @@ final class CovidMask {
     /** Row-major 0/1 values. @throws LovtException when unreadable, not one channel, or not 0/1 */
     static byte[] read(byte[] png, Path file, int width, int height) {
         BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(png));
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(png))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new LovtException(file + ": not a readable PNG mask");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // The header's size is checked before the pixels are decoded: a few bytes can claim a huge image.
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w != width || h != height) {
+                    throw new LovtException(file + ": mask is " + w + " x " + h + " but the image is " + width + " x "
+                            + height);
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof LovtException le) {
+                throw le;
+            }
             throw new LovtException(file + ": cannot read the mask: " + e.getMessage(), e);
-        }
-        if (img == null) {
-            throw new LovtException(file + ": not a readable PNG mask");
         }
         Raster r = img.getRaster();
         if (r.getNumBands() != 1) {

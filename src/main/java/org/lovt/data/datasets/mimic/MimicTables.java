@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.lovt.util.Csv;
+import org.lovt.util.FileNames;
 
 /**
  * The three MIMIC-CXR-JPG CSVs, read and joined as the original does ({@code _generate_examples} steps 1 and 9):
@@ -66,6 +67,11 @@ final class MimicTables {
                 rowIssue(file, r.line(), "subject_id/study_id must be numbers and dicom_id non-empty");
                 return;
             }
+            if (FileNames.problem(dicom) != null) {
+                rowIssue(file, r.line(), "dicom_id '" + dicom + "' " + FileNames.problem(dicom)
+                        + " (it names the image file)");
+                return;
+            }
             Meta m = new Meta(r.get(3).strip().intern(), r.get(4).strip().intern(), parseDate(r.get(5)));
             if (meta.putIfAbsent(new ImageKey(subject, study, dicom), m) != null) {
                 issues.add(new Issue("", Issue.Reason.DUPLICATE_ROW, subject.toString(), study.toString(), dicom,
@@ -83,6 +89,11 @@ final class MimicTables {
             String dicom = r.get(0).strip();
             if (subject == null || study == null || dicom.isEmpty()) {
                 rowIssue(file, r.line(), "subject_id/study_id must be numbers and dicom_id non-empty");
+                return;
+            }
+            if (FileNames.problem(dicom) != null) {
+                rowIssue(file, r.line(), "dicom_id '" + dicom + "' " + FileNames.problem(dicom)
+                        + " (it names the image file)");
                 return;
             }
             String split = SPLIT_NAMES.get(r.get(3).strip());

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import org.lovt.LovtException;
 import org.lovt.util.Csv;
+import org.lovt.util.FileNames;
 import org.lovt.util.ProgressLine;
 
 /**
@@ -92,7 +93,11 @@ public abstract class DownstreamPreparer<S> implements DatasetPreparer {
                     : ProgressLine.LOG_INTERVAL);
             long t0 = System.nanoTime();
             List<Processed> results = SampleRunner.run(all, this::id, s -> sourceFile(src, s), options.threads(),
-                    progress, report, s -> process(src, s, out.dir(), options, report));
+                    progress, report, s -> {
+                        // Ids come from the source's tables and become file names in the output folder.
+                        FileNames.requirePlain(id(s), "image id");
+                        return process(src, s, out.dir(), options, report);
+                    });
             double seconds = (System.nanoTime() - t0) / 1e9;
             try {
                 return finish(src, options, report, splits, results, out, seconds, all.size());

@@ -67,6 +67,35 @@ class RsnaPreparerTest {
         Files.write(images.resolve("p3.dcm"), java.util.Arrays.copyOf(dcm, dcm.length - 20));
     }
 
+    /**
+     * An id from the labels table becomes a file name: one that climbs out of the folders ({@code ../../escape}, with a
+     * DICOM placed where it points) is skipped and reported, and nothing is read or written outside the source and
+     * output folders.
+     */
+    @Test
+    void anIdThatIsNotAPlainFileNameIsSkippedAndNothingIsWrittenOutsideTheOutput() throws Exception {
+        Path labels = src.resolve("stage_2_train_labels.csv");
+        Files.writeString(labels, Files.readString(labels) + "../../escape,1,1,1,1,1\n/tmp/abs,,,,,0\n");
+        Fixtures.dicom8(tmp.resolve("escape.dcm"), W, H, Fixtures.pattern(W, H, 3));
+        Path out = tmp.resolve("work/out");
+        PrepareResult r = new RsnaPreparer().prepare(src, PrepareOptions.to(out).withThreads(1)
+                .withLog(new PrintWriter(new StringWriter()), false));
+        for (String id : List.of("../../escape", "/tmp/abs")) {
+            PrepareReport.Entry e = r.skipped().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow(
+                    () -> new AssertionError(id + " not reported as skipped: " + r.skipped()));
+            assertTrue(e.message().contains("plain file name"), e.message());
+            for (String split : List.of("train.csv", "validation.csv", "test.csv")) {
+                assertFalse(Files.readString(out.resolve(split)).contains(id), id + " in " + split);
+            }
+        }
+        try (var files = Files.walk(tmp)) {
+            List<Path> outside = files.filter(Files::isRegularFile).filter(f -> !f.startsWith(src)
+                    && !f.startsWith(out) && !f.equals(tmp.resolve("escape.dcm"))).toList();
+            assertEquals(List.of(), outside, "files written outside the output folder");
+        }
+        assertFalse(Files.exists(Path.of("/tmp/abs.png")));
+    }
+
     @Test
     void preparesImagesMasksSplitsAndStatistics() throws Exception {
         Path out = tmp.resolve("out");
