@@ -1,14 +1,66 @@
 #!/usr/bin/env bash
-# Runs the JMH benchmarks and prints each model step as a fraction of the fp32 matmul peak measured in the same run.
-# Usage: benchmarks/run.sh [JMH regexp, default: all]   (extra JVM options: BENCH_JAVA_OPTS)
+# The benchmarks, with the peers in the same run (README "Benchmarks").
+#
+#   benchmarks/run.sh [--quick] [--rounds N]   the comparison: prints, last, one line per comparison,
+#                                              `ratio <benchmark> ours/<peer> = x.xx` and
+#                                              `fraction <benchmark> of matmul peak = x.xx`
+#   benchmarks/run.sh --jmh REGEXP [JMH args]  any JMH benchmark of this project (e.g. GraphsVsJava)
+#
+# The comparison runs, per round and back to back, this project's JMH benchmarks (fp32 matmul peak, BERT-base step,
+# ResNet-50 train step and inference as the project runs them and composed on the raw bindings: ResNetSteps) and the
+# DJL peer (benchmarks/peers: DJL 0.36, PyTorch engine, libtorch 2.7.1, in a JVM and class path of its own), then
+# prints the ratios (geometric means over the rounds). --quick: one round with short JMH settings (under ten minutes
+# on 2 cores); the default: 3 rounds with JMH's measurement settings of the benchmark classes.
+# DJL's libtorch gets the oneDNN cap the project's kernel check chose on this machine (ONEDNN_MAX_CPU_ISA), so that
+# both run the same kernels (README "CPU kernel check"). Extra JVM options for the launcher JVMs: BENCH_JAVA_OPTS.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+quick=0
+rounds=3
+jmh=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; rounds=1; shift ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --jmh) shift; jmh="$*"; break ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
 (cd "$HERE/.." && mvn -q -B -DskipTests install)
 (cd "$HERE" && mvn -q -B package)
-# shellcheck disable=SC2086
-exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*" \
-  org.lovt.bench.PeakFractions "$@"
-# The native-graph comparison: java -cp ... org.openjdk.jmh.Main GraphsVsJava
-# Synthetic image generation (images/s, one thread): java -cp ... org.openjdk.jmh.Main SyntheticGeneration
-# Detection mAP + fROC over 10,000 images (ms per split): java -cp ... org.openjdk.jmh.Main DetectionMetricsBench
-# Loader throughput (plain main, no JMH): java -cp ... org.lovt.bench.LoaderThroughput [sample files dir] [seconds]
+CP="$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*"
+if [ -n "$jmh" ]; then
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$CP" org.openjdk.jmh.Main $jmh
+fi
+(cd "$HERE/peers" && mvn -q -B package)
+PEERS_CP="$HERE/peers/target/lovt-benchmarks-peers-0.1.0-SNAPSHOT.jar:$HERE/peers/target/lib/*"
+
+cap=$("$HERE/../lovt" doctor --no-matmul 2>/dev/null | sed -n 's/.*ONEDNN_MAX_CPU_ISA=\([A-Z0-9_]*\).*/\1/p' | head -1)
+grep -m1 "model name" /proc/cpuinfo || true
+grep -m1 "^flags" /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512_bf16|amx_tile)$' | tr '\n' ' ' || true
+echo "(oneDNN cap for both: ${cap:-none})"
+
+opts=()
+if [ $quick = 1 ]; then
+  opts=(-wi 1 -w 5s -i 2 -r 10s -f 1)
+fi
+out="$HERE/target/results"
+rm -rf "$out" && mkdir -p "$out"
+for k in $(seq 1 "$rounds"); do
+  echo "round $k of $rounds: this project"
+  # shellcheck disable=SC2086
+  java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$CP" org.openjdk.jmh.Main \
+    'ModelSteps.matmulFp32|ModelSteps.bertBaseTrainStep|ResNetSteps' "${opts[@]}" -rf json -rff "$out/ours-$k.json"
+  echo "round $k of $rounds: DJL"
+  # shellcheck disable=SC2086
+  DJL_CACHE_DIR="$HERE/peers/target/djl-cache" ${cap:+ONEDNN_MAX_CPU_ISA=$cap} \
+    java ${BENCH_JAVA_OPTS:--Xmx8g} -Dai.djl.offline=true -cp "$PEERS_CP" org.openjdk.jmh.Main DjlResNet50 \
+    "${opts[@]}" -rf json -rff "$out/peers-$k.json"
+done
+java -cp "$CP" org.lovt.bench.Compare "$out"
+# Other benchmarks (run.sh --jmh NAME): GraphsVsJava (native graphs vs Java), SyntheticGeneration (images/s),
+# DetectionMetricsBench (mAP + fROC over 10,000 images); PeakFractions (ModelSteps as fractions of the matmul peak):
+# java -cp "$CP" org.lovt.bench.PeakFractions. Loader throughput (plain main, no JMH):
+# java -cp "$CP" org.lovt.bench.LoaderThroughput [sample files dir] [seconds]

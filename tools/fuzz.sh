@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every @FuzzTest target with Jazzer, one target per JVM (README "Reliability").
 #
-#   tools/fuzz.sh [--time 60s] [--runs N] [FILTER]
+#   tools/fuzz.sh [--time 60s] [--runs N] [FILTER]     (--runs: stop a target after N executions)
 #
 # FILTER is a substring of "Class#method" (default: all targets). Each target starts from its inputs folder
 # (src/test/resources/<package>/<Class>Inputs/<method>/, which is also what the default suite replays) plus the
@@ -50,8 +50,8 @@ for t in $targets; do
   log="target/fuzz/${t//#/.}.log"
   echo "fuzzing $t for $time_limit${runs:+ or $runs runs} (log: $log)"
   start=$(date +%s)
-  JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$time_limit" mvn -B -o test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
-      ${runs:+-Djazzer.internal.arg.runs=$runs} >"$log" 2>&1
+  env JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$time_limit" ${runs:+JAZZER_MAX_EXECUTIONS=$runs} mvn -B -o test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
+      >"$log" 2>&1
   rc=$?
   secs=$(( $(date +%s) - start ))
   execs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -1 | awk '{print $2}')

@@ -14,6 +14,7 @@ import org.lovt.LovtException;
 import org.lovt.data.datasets.prepare.DownstreamPreparer;
 import org.lovt.data.datasets.prepare.SplitName;
 import org.lovt.util.Csv;
+import org.lovt.util.FileNames;
 
 /**
  * A downstream data set as {@code lovt prepare {rsna,covid,siim,object-cxr,nih}} (or {@link SyntheticDownstream})
@@ -160,7 +161,8 @@ public final class PreparedDownstream {
             if (id.isEmpty()) {
                 throw new LovtException(t.where(r) + ": empty ID");
             }
-            ids.add(id);
+            ids.add(FileNames.requirePlain(id, t.where(r) + ": ID")); // it names the image and mask files
+
             if (detection) {
                 double[] b = parseBoxes(t.get(r, boxCol), t.where(r));
                 int[] c = parseClasses(t.get(r, classCol), t.where(r));

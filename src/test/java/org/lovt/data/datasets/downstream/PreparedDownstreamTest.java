@@ -140,6 +140,11 @@ class PreparedDownstreamTest {
         Files.write(count.resolve("validation.csv"), val.subList(0, val.size() - 1), StandardCharsets.UTF_8);
         refused(count, "validation.csv: 2 samples, but dataset_statistics.json says num_samples 3");
 
+        Path escape = copy(rsna, tmp.resolve("escape"));
+        lines.set(2, "../../x,,");
+        Files.write(escape.resolve("train.csv"), lines, StandardCharsets.UTF_8);
+        refused(escape, "train.csv:3: ID '../../x' contains a path separator ('/')");
+
         Path column = copy(rsna, tmp.resolve("column"));
         Files.writeString(column.resolve("test.csv"), "ID,boxes\na,\nb,\n");
         refused(column, "test.csv: missing column 'classes'");
