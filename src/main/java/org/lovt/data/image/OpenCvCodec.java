@@ -51,13 +51,121 @@ public final class OpenCvCodec {
     public record Gray16(int width, int height, short[] data) {}
 
     /**
+     * The most pixels an image may claim in its header: 2^28 (16384 × 16384), far above any radiograph (the largest
+     * in the five data sets are about 4k × 5k). The decoder allocates what the header claims before it reads the
+     * data, so a few bytes claiming a gigapixel image are refused here, before decoding.
+     */
+    public static final long MAX_PIXELS = 1L << 28;
+
+    /** Refuses a header that claims no pixels or more than {@link #MAX_PIXELS}; unknown headers pass on. */
+    static void checkClaimedSize(byte[] b, String name) {
+        long[] wh = isPng(b) ? pngSize(b) : isJpeg(b) ? jpegSize(b) : null;
+        if (wh == null) {
+            return; // the decoder reports what it cannot read
+        }
+        if (wh[0] <= 0 || wh[1] <= 0 || wh[0] * wh[1] > MAX_PIXELS) {
+            throw new LovtException(name + ": the header claims a " + wh[0] + " x " + wh[1] + " image; at most "
+                    + MAX_PIXELS + " pixels are accepted");
+        }
+    }
+
+    /**
+     * Every PNG chunk up to {@code IEND} must lie inside the file: a chunk length past the end (found by fuzzing: an
+     * {@code IEND} claiming 4 GB made OpenCV's decoder spin for good) is refused before decoding.
+     */
+    static void checkPngChunks(byte[] b, String name) {
+        int pos = 8;
+        while (pos + 8 <= b.length) {
+            long length = be32(b, pos);
+            String type = new String(b, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (length > Integer.MAX_VALUE || pos + 12 + length > b.length) {
+                throw new LovtException(name + ": corrupt or truncated PNG: chunk '" + type.replaceAll("[^ -~]", "?")
+                        + "' at byte " + pos + " claims " + length + " bytes, " + Math.max(0, b.length - pos - 12)
+                        + " are left");
+            }
+            if (type.equals("IEND")) {
+                return;
+            }
+            pos += 12 + (int) length;
+        }
+    }
+
+    private static long[] pngSize(byte[] b) {
+        if (b.length < 24 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+            return null;
+        }
+        return new long[] {be32(b, 16), be32(b, 20)};
+    }
+
+    /** Width and height from the first start-of-frame marker before the first scan, or null. */
+    private static long[] jpegSize(byte[] b) {
+        int i = 2;
+        while (i + 4 <= b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int m = b[i + 1] & 0xFF;
+            if (m == 0xFF) {
+                i++; // fill byte
+                continue;
+            }
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+                i += 2; // markers without a length
+                continue;
+            }
+            if (m == 0xDA || m == 0xD9) {
+                return null;
+            }
+            int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            boolean sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+            if (sof && i + 9 <= b.length) {
+                long h = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
+                long w = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
+                return new long[] {w, h};
+            }
+            if (len < 2) {
+                return null;
+            }
+            i += 2 + len;
+        }
+        return null;
+    }
+
+    private static long be32(byte[] b, int o) {
+        return ((long) (b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+    }
+
+    /**
+     * The structural checks made before OpenCV sees the bytes: the claimed size ({@link #MAX_PIXELS}) and, for a PNG,
+     * chunks that stay inside the file. Cheap (headers only), so that no decoder allocates a claimed size or spins
+     * on a length past the end.
+     */
+    static void checkHeader(byte[] b, String name) {
+        checkClaimedSize(b, name);
+        if (isPng(b)) {
+            checkPngChunks(b, name);
+        }
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+    }
+
+    private static boolean isPng(byte[] b) {
+        return b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    /**
      * Decodes {@code encoded} with {@code imdecode(flags)} and applies {@code use} to the image; the image is
      * released when {@code use} returns or throws.
      *
      * @return what {@code use} returned, or null (without calling it) when OpenCV decodes no image
-     * @throws LovtException {@code what: cannot decode image: ...} when OpenCV throws or is unavailable
+     * @throws LovtException {@code what: cannot decode image: ...} when OpenCV throws or is unavailable, and before
+     *     decoding when the header claims more than {@link #MAX_PIXELS} pixels or a PNG chunk reaches past the end
+     *     ({@link #checkHeader})
      */
     public static <T> T decode(byte[] encoded, int flags, String what, Function<Mat, T> use) {
+        checkHeader(encoded, what);
         Mat decoded;
         try (BytePointer data = new BytePointer(encoded); Mat buf = new Mat(1, encoded.length, CV_8UC1, data)) {
             decoded = opencv_imgcodecs.imdecode(buf, flags);

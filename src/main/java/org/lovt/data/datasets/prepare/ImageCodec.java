@@ -46,7 +46,6 @@ public final class ImageCodec {
         } else if (!isPng(bytes)) {
             throw new LovtException(name + ": neither a PNG nor a JPEG file");
         }
-        checkClaimedSize(bytes, name);
         DecodedImage img = OpenCvCodec.decode(bytes, IMREAD_UNCHANGED, name, m -> {
             if (m.depth() != CV_8U) {
                 throw new LovtException(name + ": " + (m.depth() == 2 ? "16-bit" : "non-8-bit (depth " + m.depth()
@@ -81,70 +80,6 @@ public final class ImageCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * The most pixels an image may claim in its header: 2^28 (16384 × 16384), far above any radiograph (the largest
-     * in the five data sets are about 4k × 5k). The decoder allocates what the header claims before it reads the
-     * data, so a few bytes claiming a gigapixel image are refused here, before decoding.
-     */
-    public static final long MAX_PIXELS = 1L << 28;
-
-    /** Refuses a header that claims no pixels or more than {@link #MAX_PIXELS}; unknown headers pass on. */
-    static void checkClaimedSize(byte[] b, String name) {
-        long[] wh = isPng(b) ? pngSize(b) : jpegSize(b);
-        if (wh == null) {
-            return; // the decoder reports what it cannot read
-        }
-        if (wh[0] <= 0 || wh[1] <= 0 || wh[0] * wh[1] > MAX_PIXELS) {
-            throw new LovtException(name + ": the header claims a " + wh[0] + " x " + wh[1] + " image; at most "
-                    + MAX_PIXELS + " pixels are accepted");
-        }
-    }
-
-    private static long[] pngSize(byte[] b) {
-        if (b.length < 24 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
-            return null;
-        }
-        return new long[] {be32(b, 16), be32(b, 20)};
-    }
-
-    /** Width and height from the first start-of-frame marker before the first scan, or null. */
-    private static long[] jpegSize(byte[] b) {
-        int i = 2;
-        while (i + 4 <= b.length) {
-            if ((b[i] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int m = b[i + 1] & 0xFF;
-            if (m == 0xFF) {
-                i++; // fill byte
-                continue;
-            }
-            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-                i += 2; // markers without a length
-                continue;
-            }
-            if (m == 0xDA || m == 0xD9) {
-                return null;
-            }
-            int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
-            boolean sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
-            if (sof && i + 9 <= b.length) {
-                long h = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
-                long w = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
-                return new long[] {w, h};
-            }
-            if (len < 2) {
-                return null;
-            }
-            i += 2 + len;
-        }
-        return null;
-    }
-
-    private static long be32(byte[] b, int o) {
-        return ((long) (b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
     }
 
     static boolean isJpeg(byte[] b) {

@@ -38,6 +38,19 @@ class ImageCodecClaimedSizeTest {
                 .startsWith("wide.jpg: the header claims a 65535 x 65535 image"));
     }
 
+    @Test
+    void aPngChunkReachingPastTheEndIsRefusedBeforeDecoding() {
+        byte[] png = ImageCodec.encodePng(IMG);
+        byte[] cut = java.util.Arrays.copyOf(png, png.length - 20); // inside the last IDAT or IEND
+        LovtException e = assertThrows(LovtException.class, () -> ImageCodec.decode(cut, "cut.png"));
+        assertTrue(e.getMessage().startsWith("cut.png: corrupt or truncated PNG: chunk '"), e.getMessage());
+        byte[] iend = png.clone();
+        put32(iend, iend.length - 12, 0xFFFFDF00); // IEND claiming 4 GB (the fuzzing finding)
+        e = assertThrows(LovtException.class, () -> ImageCodec.decode(iend, "iend.png"));
+        assertTrue(e.getMessage().contains("chunk 'IEND' at byte " + (png.length - 12) + " claims 4294958848 bytes"),
+                e.getMessage());
+    }
+
     private static int sof(byte[] b) {
         for (int i = 2; i + 1 < b.length; i++) {
             if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) == 0xC0) {
