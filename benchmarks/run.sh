@@ -55,7 +55,7 @@ for k in $(seq 1 "$rounds"); do
     'ModelSteps.matmulFp32|ModelSteps.bertBaseTrainStep|ResNetSteps' "${opts[@]}" -rf json -rff "$out/ours-$k.json"
   echo "round $k of $rounds: DJL"
   # shellcheck disable=SC2086
-  DJL_CACHE_DIR="$HERE/peers/target/djl-cache" ${cap:+ONEDNN_MAX_CPU_ISA=$cap} \
+  env DJL_CACHE_DIR="$HERE/peers/target/djl-cache" ${cap:+ONEDNN_MAX_CPU_ISA=$cap} \
     java ${BENCH_JAVA_OPTS:--Xmx8g} -Dai.djl.offline=true -cp "$PEERS_CP" org.openjdk.jmh.Main DjlResNet50 \
     "${opts[@]}" -rf json -rff "$out/peers-$k.json"
 done

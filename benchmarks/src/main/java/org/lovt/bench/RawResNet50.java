@@ -18,13 +18,13 @@ import org.bytedeco.pytorch.global.torch;
  * framework-overhead baseline of {@link ResNetSteps} (the same network as {@code org.lovt.vision.ResNet}, the same
  * libtorch calls, none of the project's wrappers, scopes or feature taps).
  */
-final class RawResNet50 extends Module {
+public final class RawResNet50 extends Module {
     private final Conv2dImpl conv1;
     private final BatchNorm2dImpl bn1;
     private final List<Module[]> blocks = new ArrayList<>(); // conv1, bn1, conv2, bn2, conv3, bn3[, dsConv, dsBn]
     private final LinearImpl fc;
 
-    RawResNet50() {
+    public RawResNet50() {
         conv1 = register_module("conv1", conv(3, 64, 7, 2, 3));
         bn1 = register_module("bn1", bn(64));
         long in = 64;
@@ -63,7 +63,7 @@ final class RawResNet50 extends Module {
         return new BatchNorm2dImpl(new BatchNormOptions(c));
     }
 
-    Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) {
         Tensor h = torch.max_pool2d(bn1.forward(conv1.forward(x)).relu(), new long[] {3, 3}, new long[] {2, 2},
                 new long[] {1, 1}, new long[] {1, 1}, false);
         for (Module[] m : blocks) {
