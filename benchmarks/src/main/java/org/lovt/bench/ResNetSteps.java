@@ -52,6 +52,12 @@ public class ResNetSteps {
     @Setup
     public void setup() {
         Natives.load();
+        // libtorch's own choice unless -Dbench.threads=N (libtorch 2.10 picks 1 intra-op thread on the 2-vCPU
+        // development VM, DJL's libtorch 2.7.1 picks 2: README "Benchmarks").
+        int threads = Integer.getInteger("bench.threads", 0);
+        if (threads > 0) {
+            torch.set_num_threads(threads);
+        }
         torch.manual_seed(0);
         if (impl.equals("ours")) {
             ResNet r = new ResNet(ResNetConfig.resnet50(1000));
