@@ -147,11 +147,13 @@ public final class OpenCvCodec {
         }
     }
 
-    private static boolean isJpeg(byte[] b) {
+    /** Whether the bytes start with a JPEG SOI marker followed by another marker. */
+    public static boolean isJpeg(byte[] b) {
         return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
     }
 
-    private static boolean isPng(byte[] b) {
+    /** Whether the bytes start with the PNG signature. */
+    public static boolean isPng(byte[] b) {
         return b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
     }
 

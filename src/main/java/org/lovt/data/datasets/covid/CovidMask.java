@@ -53,10 +53,6 @@ final class CovidMask {
         if (r.getNumBands() != 1) {
             throw new LovtException(file + ": mask has " + r.getNumBands() + " channels; one is expected");
         }
-        if (img.getWidth() != width || img.getHeight() != height) {
-            throw new LovtException(file + ": mask is " + img.getWidth() + " x " + img.getHeight()
-                    + " but the image is " + width + " x " + height);
-        }
         byte[] out = new byte[width * height];
         int[] row = new int[width];
         for (int y = 0; y < height; y++) {

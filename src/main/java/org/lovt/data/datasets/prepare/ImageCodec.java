@@ -41,9 +41,9 @@ public final class ImageCodec {
 
     /** Decodes PNG or JPEG bytes to an 8-bit image with 1, 3 or 4 channels. */
     public static DecodedImage decode(byte[] bytes, String name) {
-        if (isJpeg(bytes)) {
+        if (OpenCvCodec.isJpeg(bytes)) {
             checkJpegComplete(bytes, name);
-        } else if (!isPng(bytes)) {
+        } else if (!OpenCvCodec.isPng(bytes)) {
             throw new LovtException(name + ": neither a PNG nor a JPEG file");
         }
         DecodedImage img = OpenCvCodec.decode(bytes, IMREAD_UNCHANGED, name, m -> {
@@ -80,14 +80,6 @@ public final class ImageCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
         }
-    }
-
-    static boolean isJpeg(byte[] b) {
-        return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
-    }
-
-    static boolean isPng(byte[] b) {
-        return b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
     }
 
     /**
