@@ -67,9 +67,7 @@ final class MimicTables {
                 rowIssue(file, r.line(), "subject_id/study_id must be numbers and dicom_id non-empty");
                 return;
             }
-            if (FileNames.problem(dicom) != null) {
-                rowIssue(file, r.line(), "dicom_id '" + dicom + "' " + FileNames.problem(dicom)
-                        + " (it names the image file)");
+            if (!plainDicomId(file, r.line(), dicom)) {
                 return;
             }
             Meta m = new Meta(r.get(3).strip().intern(), r.get(4).strip().intern(), parseDate(r.get(5)));
@@ -91,9 +89,7 @@ final class MimicTables {
                 rowIssue(file, r.line(), "subject_id/study_id must be numbers and dicom_id non-empty");
                 return;
             }
-            if (FileNames.problem(dicom) != null) {
-                rowIssue(file, r.line(), "dicom_id '" + dicom + "' " + FileNames.problem(dicom)
-                        + " (it names the image file)");
+            if (!plainDicomId(file, r.line(), dicom)) {
                 return;
             }
             String split = SPLIT_NAMES.get(r.get(3).strip());
@@ -162,6 +158,15 @@ final class MimicTables {
                 rowIssue(file, line, reason);
             }
         };
+    }
+
+    /** Whether {@code dicom} can name the image file; otherwise the row is an issue (no path outside the folder). */
+    private boolean plainDicomId(Path file, int line, String dicom) {
+        String problem = FileNames.problem(dicom);
+        if (problem != null) {
+            rowIssue(file, line, "dicom_id '" + dicom + "' " + problem + " (it names the image file)");
+        }
+        return problem == null;
     }
 
     private void rowIssue(Path file, int line, String detail) {
