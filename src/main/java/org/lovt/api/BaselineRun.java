@@ -158,7 +158,8 @@ final class BaselineRun {
                 + "; normalisation mean " + mean + ", std " + std + ")");
         log.flush();
 
-        ScanImageSource images = b.imageCache() != null ? new ImageCache(b.imageCache(), b.imageCacheSize())
+        ScanImageSource images = b.imageCache() != null ? new ImageCache(b.imageCache(), b.imageCacheSize(),
+                b.imageCacheStorage())
                 : ScanImageSource.decoding();
         int threads = b.workers() != null ? b.workers() : Math.max(1, Math.min(experiment.numDataloaderWorkers(),
                 Runtime.getRuntime().availableProcessors()));

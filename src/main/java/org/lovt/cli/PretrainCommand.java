@@ -71,6 +71,11 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Shorter side of cached images (default ${DEFAULT-VALUE}).")
     int imageCacheSize;
 
+    @CommandLine.Option(names = "--image-cache-compressed",
+            description = "Deflate new cache entries: about half the disk, but about 1 ms more per image read "
+                    + "(default: raw pixels, about 240 KB per image at 448, the fastest reads).")
+    boolean imageCacheCompressed;
+
     @CommandLine.Option(names = "--config-dir", paramLabel = "DIR", description = "A configs/ folder of your own.")
     Path configDir;
 
@@ -97,7 +102,7 @@ public final class PretrainCommand implements Callable<Integer> {
             b.workers(workers);
         }
         if (imageCache != null) {
-            b.imageCache(imageCache, imageCacheSize);
+            b.imageCache(imageCache, imageCacheSize).imageCacheCompressed(imageCacheCompressed);
         }
         PretrainingResult r = b.build().run();
         out.printf("lovt: %s after %d epochs, %d optimizer steps; best %s %.4f (epoch %d)%n",

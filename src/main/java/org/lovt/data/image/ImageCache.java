@@ -1,6 +1,5 @@
 package org.lovt.data.image;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,30 +41,65 @@ import org.lovt.util.AtomicFiles;
  * the other throughout. {@code shortSide} must be at least the output size divided by the smallest crop side
  * fraction (≈ 224 / 0.67 ≈ 336 for the defaults) for the crops not to be upsampled; 448 or 512 are sensible.
  *
- * <p>File format: magic {@code LVTC}, version, full width, full height, stored width, stored height (big-endian
- * ints), then the pixels deflated (level 1: about 1 ms to inflate a 512 px image).
+ * <p><b>Storage</b> ({@link Storage}): {@code RAW} (the default) stores the pixels as they are, about 240 KB per
+ * radiograph at 448 (roughly 90 GB for MIMIC-CXR's 377,110 images), and a hit costs a file read (about 0.05 ms);
+ * {@code DEFLATE} stores them deflated at level 1, about 55 % of that on the sample radiographs, but inflating costs
+ * about 1 ms per image, which alone is a third of the loader's per-image budget (README "Benchmarks"). A cache folder
+ * may hold entries of both kinds: either is read whatever this object writes, so switching never rebuilds anything.
+ *
+ * <p>File format: magic {@code LVTC}, format (1 = deflated, 2 = raw), full width, full height, stored width, stored
+ * height (big-endian ints), then the pixels, row-major.
  */
 public final class ImageCache implements ScanImageSource {
     private static final int MAGIC = 0x4C565443; // "LVTC"
-    private static final int VERSION = 1;
+    /** Version of the stored content (part of the key): a change here invalidates every entry. */
+    private static final int KEY_VERSION = 1;
+    private static final int FORMAT_DEFLATE = 1;
+    private static final int FORMAT_RAW = 2;
+    private static final int HEADER = 24;
+
+    /** How entries are written. */
+    public enum Storage {
+        /** Uncompressed pixels: fastest reads, about twice the disk of {@link #DEFLATE}. */
+        RAW,
+        /** Deflated (level 1): about half the disk, about 1 ms more per read of a 448 px radiograph. */
+        DEFLATE
+    }
 
     private final Path dir;
     private final int shortSide;
+    private final Storage storage;
     private final ScanImageSource decoder;
 
-    /** A cache in {@code dir} (created on first write) of copies whose shorter side is {@code shortSide}. */
+    /** A cache in {@code dir} (created on first write) of copies whose shorter side is {@code shortSide}, raw. */
     public ImageCache(Path dir, int shortSide) {
-        this(dir, shortSide, ScanImageSource.decoding());
+        this(dir, shortSide, Storage.RAW, ScanImageSource.decoding());
     }
 
-    /** As above, with the source used on a miss (for tests). */
+    /** As above, writing new entries with the given storage. */
+    public ImageCache(Path dir, int shortSide, Storage storage) {
+        this(dir, shortSide, storage, ScanImageSource.decoding());
+    }
+
+    /** As above, raw, with the source used on a miss (for tests). */
     public ImageCache(Path dir, int shortSide, ScanImageSource decoder) {
+        this(dir, shortSide, Storage.RAW, decoder);
+    }
+
+    /** As above, with the storage of new entries and the source used on a miss. */
+    public ImageCache(Path dir, int shortSide, Storage storage, ScanImageSource decoder) {
         if (shortSide < 1) {
             throw new LovtException("cache short side must be positive, got " + shortSide);
         }
         this.dir = dir;
         this.shortSide = shortSide;
+        this.storage = java.util.Objects.requireNonNull(storage, "storage");
         this.decoder = decoder;
+    }
+
+    /** How this object writes new entries. */
+    public Storage storage() {
+        return storage;
     }
 
     /** The cache folder. */
@@ -88,7 +122,7 @@ public final class ImageCache implements ScanImageSource {
         ScanImage full = decoder.load(path);
         ScanImage reduced = reduce(full.pixels(), shortSide);
         try {
-            AtomicFiles.write(entry, out -> write(reduced, out));
+            AtomicFiles.write(entry, out -> write(reduced, storage, out));
         } catch (IOException e) {
             throw new LovtException("cannot write image cache entry " + entry + " for " + path + ": " + e, e);
         }
@@ -120,7 +154,7 @@ public final class ImageCache implements ScanImageSource {
             throw new LovtException("cannot read image " + source + ": " + e, e);
         }
         String key = abs + "\u0000" + attrs.lastModifiedTime().toMillis() + "\u0000" + attrs.size() + "\u0000"
-                + shortSide + "\u0000" + VERSION;
+                + shortSide + "\u0000" + KEY_VERSION;
         String hex = sha256(key);
         return dir.resolve(hex.substring(0, 2)).resolve(hex + ".lvtc");
     }
@@ -134,46 +168,69 @@ public final class ImageCache implements ScanImageSource {
         } catch (IOException e) {
             throw new LovtException("cannot read image cache entry " + entry + ": " + e, e);
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                return null; // not ours or an older format: rebuilt and overwritten
+        try {
+            if (bytes.length < HEADER) {
+                return null; // damaged: rebuilt and overwritten
             }
-            int fw = in.readInt();
-            int fh = in.readInt();
-            int w = in.readInt();
-            int h = in.readInt();
-            byte[] px = new byte[Math.multiplyExact(w, h)];
-            Inflater inf = new Inflater();
-            try {
-                inf.setInput(bytes, 24, bytes.length - 24);
-                int n = inf.inflate(px);
-                if (n != px.length || !inf.finished()) {
-                    return null; // damaged by something outside this class: rebuilt and overwritten
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(bytes); // big-endian, as written
+            int format = head.getInt(4);
+            if (head.getInt(0) != MAGIC || (format != FORMAT_DEFLATE && format != FORMAT_RAW)) {
+                return null; // not ours or an unknown format: rebuilt and overwritten
+            }
+            int fw = head.getInt(8);
+            int fh = head.getInt(12);
+            int w = head.getInt(16);
+            int h = head.getInt(20);
+            if (fw < 1 || fh < 1 || w < 1 || h < 1) {
+                return null;
+            }
+            int n = Math.multiplyExact(w, h);
+            byte[] px;
+            if (format == FORMAT_RAW) {
+                if (bytes.length - HEADER != n) {
+                    return null; // truncated or padded: rebuilt and overwritten
                 }
-            } finally {
-                inf.end();
+                px = java.util.Arrays.copyOfRange(bytes, HEADER, bytes.length);
+            } else {
+                if (n > 1100L * (bytes.length - HEADER) + 1024) {
+                    return null; // more than deflate can expand these bytes to (at most 1032:1): damaged
+                }
+                px = new byte[n];
+                Inflater inf = new Inflater();
+                try {
+                    inf.setInput(bytes, HEADER, bytes.length - HEADER);
+                    if (inf.inflate(px) != n || !inf.finished()) {
+                        return null; // damaged by something outside this class: rebuilt and overwritten
+                    }
+                } finally {
+                    inf.end();
+                }
             }
             return new ScanImage(new GrayImage(w, h, px), fw, fh);
-        } catch (IOException | DataFormatException | LovtException | ArithmeticException e) {
+        } catch (DataFormatException | LovtException | ArithmeticException e) {
             return null; // damaged entry: rebuilt and overwritten
         }
     }
 
-    private static void write(ScanImage img, java.io.OutputStream os) throws IOException {
+    private static void write(ScanImage img, Storage storage, java.io.OutputStream os) throws IOException {
         DataOutputStream out = new DataOutputStream(os);
         out.writeInt(MAGIC);
-        out.writeInt(VERSION);
+        out.writeInt(storage == Storage.RAW ? FORMAT_RAW : FORMAT_DEFLATE);
         out.writeInt(img.fullWidth());
         out.writeInt(img.fullHeight());
         out.writeInt(img.pixels().width());
         out.writeInt(img.pixels().height());
-        Deflater def = new Deflater(1);
-        try {
-            DeflaterOutputStream z = new DeflaterOutputStream(out, def, 1 << 16);
-            z.write(img.pixels().pixels());
-            z.finish();
-        } finally {
-            def.end();
+        if (storage == Storage.RAW) {
+            out.write(img.pixels().pixels());
+        } else {
+            Deflater def = new Deflater(1);
+            try {
+                DeflaterOutputStream z = new DeflaterOutputStream(out, def, 1 << 16);
+                z.write(img.pixels().pixels());
+                z.finish();
+            } finally {
+                def.end();
+            }
         }
         out.flush();
     }

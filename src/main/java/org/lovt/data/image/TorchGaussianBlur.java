@@ -55,15 +55,24 @@ public final class TorchGaussianBlur {
         byte[] in = img.pixels();
         double[] tmp = new double[w * h];
         int[] xs = reflectIndex(w, r);
+        // Horizontal pass over a reflect-padded copy of each row, tap-major so that the inner loop is a plain
+        // vectorisable axpy; every output still sums its taps in the order i = 0 .. size-1 (bit-identical to the
+        // output-major loop).
+        double[] padded = new double[w + 2 * r];
+        double[] hacc = new double[w];
         for (int y = 0; y < h; y++) {
-            int row = y * w;
-            for (int x = 0; x < w; x++) {
-                double acc = 0;
-                for (int i = 0; i < size; i++) {
-                    acc += k[i] * (double) (in[row + xs[x + i]] & 0xFF);
-                }
-                tmp[row + x] = acc;
+            int base = y * w;
+            for (int p = 0; p < padded.length; p++) {
+                padded[p] = in[base + xs[p]] & 0xFF;
             }
+            java.util.Arrays.fill(hacc, 0.0);
+            for (int i = 0; i < size; i++) {
+                double kv = k[i];
+                for (int x = 0; x < w; x++) {
+                    hacc[x] += kv * padded[x + i];
+                }
+            }
+            System.arraycopy(hacc, 0, tmp, base, w);
         }
         int[] ys = reflectIndex(h, r);
         byte[] out = new byte[w * h];

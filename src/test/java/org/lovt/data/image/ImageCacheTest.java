@@ -81,6 +81,55 @@ class ImageCacheTest {
     }
 
     @Test
+    void entriesOfEitherStorageAreReadWhateverTheCacheWrites(@TempDir Path tmp) throws IOException {
+        Path a = tmp.resolve("a.png");
+        Path b = tmp.resolve("b.png");
+        Files.write(a, new byte[] {1});
+        Files.write(b, new byte[] {2});
+        AtomicInteger decodes = new AtomicInteger();
+        ScanImageSource decoder = p -> {
+            decodes.incrementAndGet();
+            return ScanImage.of(SyntheticImage.of(p.equals(a) ? 640 : 500, 480));
+        };
+        ImageCache raw = new ImageCache(tmp.resolve("cache"), 240, decoder);
+        ImageCache deflate = new ImageCache(tmp.resolve("cache"), 240, ImageCache.Storage.DEFLATE, decoder);
+        assertEquals(ImageCache.Storage.RAW, raw.storage());
+        ScanImage ra = raw.load(a);
+        ScanImage db = deflate.load(b);
+        assertEquals(2, decodes.get());
+        // raw: header + exactly the pixels; deflated: smaller than that
+        assertEquals(24 + ra.pixels().size(), Files.size(raw.entryFor(a)));
+        assertTrue(Files.size(deflate.entryFor(b)) < 24 + db.pixels().size());
+        // each reads the other's entry: same folder, same keys, no decode
+        assertEquals(ra.pixels(), deflate.load(a).pixels());
+        assertEquals(db.pixels(), raw.load(b).pixels());
+        assertEquals(640, deflate.load(a).fullWidth());
+        assertEquals(500, raw.load(b).fullWidth());
+        assertEquals(2, decodes.get());
+    }
+
+    @Test
+    void damagedHeadersAreMissesNotHugeAllocations(@TempDir Path tmp) throws IOException {
+        Path src = tmp.resolve("scan.png");
+        Files.write(src, new byte[] {1});
+        for (ImageCache.Storage storage : ImageCache.Storage.values()) {
+            ImageCache cache = new ImageCache(tmp.resolve("cache-" + storage), 100, storage,
+                    p -> ScanImage.of(SyntheticImage.of(150, 120)));
+            ScanImage good = cache.load(src);
+            Path entry = cache.entryFor(src);
+            byte[] bytes = Files.readAllBytes(entry);
+            byte[] damaged = bytes.clone();
+            java.nio.ByteBuffer.wrap(damaged).putInt(16, 40_000).putInt(20, 40_000); // claims 1.6 G pixels
+            Files.write(entry, damaged);
+            assertEquals(good.pixels(), cache.load(src).pixels(), storage.toString());
+            assertArrayEquals(bytes, Files.readAllBytes(entry), storage + ": rewritten");
+            java.nio.ByteBuffer.wrap(damaged).putInt(4, 7); // unknown format
+            Files.write(entry, damaged);
+            assertEquals(good.pixels(), cache.load(src).pixels(), storage.toString());
+        }
+    }
+
+    @Test
     void smallImagesAreStoredAtFullResolution() {
         ScanImage s = ImageCache.reduce(SyntheticImage.of(300, 200), 448);
         assertTrue(s.isFullResolution());
