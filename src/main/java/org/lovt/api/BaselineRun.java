@@ -34,7 +34,6 @@ import org.lovt.data.LoaderOptions;
 import org.lovt.data.SampleSource;
 import org.lovt.data.datasets.mimic.MimicImageList;
 import org.lovt.data.image.GrayImage;
-import org.lovt.data.image.ImageCache;
 import org.lovt.data.image.PilResize;
 import org.lovt.data.image.ScanAugmentationConfig;
 import org.lovt.data.image.ScanImageSource;
@@ -158,9 +157,7 @@ final class BaselineRun {
                 + "; normalisation mean " + mean + ", std " + std + ")");
         log.flush();
 
-        ScanImageSource images = b.imageCache() != null ? new ImageCache(b.imageCache(), b.imageCacheSize(),
-                b.imageCacheStorage())
-                : ScanImageSource.decoding();
+        ScanImageSource images = b.imageSource();
         int threads = b.workers() != null ? b.workers() : Math.max(1, Math.min(experiment.numDataloaderWorkers(),
                 Runtime.getRuntime().availableProcessors()));
         boolean supervised = method == BaselineModelConfig.Method.CHEXPERT;

@@ -28,6 +28,18 @@ public interface PretrainingListener {
                          Map<String, Double> metrics) {}
 
     /**
+     * When the training part of an epoch ends (before its validation), or a step limit cuts it short: where its
+     * time went. A {@code dataWaitSeconds} of more than a few percent of {@code seconds} means the run waits for its
+     * input (more loader workers or an image cache help).
+     *
+     * @param epoch           0-based epoch
+     * @param batches         batches trained in this epoch by this process (fewer for a resumed epoch)
+     * @param seconds         wall-clock seconds from the epoch's (or its remainder's) start to its last batch's end
+     * @param dataWaitSeconds of those, the seconds the training thread waited for the data loader
+     */
+    default void onTrainEpochEnd(int epoch, long batches, double seconds, double dataWaitSeconds) {}
+
+    /**
      * After an epoch's validation.
      *
      * @param epoch      0-based epoch

@@ -60,11 +60,20 @@ public interface TrainListener<B> {
      * @param learningRate    the learning rate of the batch's optimizer step
      * @param stepped         whether the optimizer stepped after this batch
      * @param epochStartNanos {@link System#nanoTime()} when the epoch (or its remainder) started
+     * @param dataWaitNanos   how long the training thread waited for the loader's batches in this epoch (or its
+     *                        remainder) so far, this batch included
      */
     record BatchEnd(int epoch, long batch, long batchesPerEpoch, long firstBatch, int samples,
-                    Map<String, Double> metrics, double learningRate, boolean stepped, long epochStartNanos) {
+                    Map<String, Double> metrics, double learningRate, boolean stepped, long epochStartNanos,
+                    long dataWaitNanos) {
         public BatchEnd {
             metrics = Map.copyOf(metrics);
+        }
+
+        /** The share of the epoch's time so far spent waiting for data, in [0, 1]. */
+        public double dataWaitFraction() {
+            long elapsed = System.nanoTime() - epochStartNanos;
+            return elapsed <= 0 ? 0 : Math.min(1.0, (double) dataWaitNanos / elapsed);
         }
 
         /** Whether this is the last batch of the epoch. */

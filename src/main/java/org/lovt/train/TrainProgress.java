@@ -7,7 +7,9 @@ import org.lovt.util.ProgressLine;
 
 /**
  * The progress line of a run ({@link ProgressLine}: redrawn in place on a terminal, a line every 10 s in a log): per
- * batch the epoch, batches done, rate, ETA, loss, learning rate and samples/s; at the end of an epoch the monitored
+ * batch the epoch, batches done, rate, ETA, loss, learning rate, samples/s and the share of the epoch's time so far
+ * that the training thread waited for the data loader ({@code data wait 3%}: more than a few percent means the run
+ * is input-bound: add loader workers or an image cache); at the end of an epoch the monitored
  * metric, whether it is the best, and the extra validation metrics, e.g.
  * {@code epoch 3/100: 412/412 batches (100.0%), 2.1 batches/s, ETA 0:00:00, val/total_loss 4.1234 (best)}.
  */
@@ -40,8 +42,9 @@ public final class TrainProgress implements TrainListener<Object> {
         long done = end.batch() + 1 - end.firstBatch();
         double seconds = Math.max(1e-9, (System.nanoTime() - end.epochStartNanos()) / 1e9);
         Double loss = end.metrics().get("total_loss");
-        line.update(done, String.format(Locale.ROOT, "loss %.4f, lr %.2e, %.1f samples/s",
-                loss != null ? loss : Double.NaN, end.learningRate(), done * (double) end.samples() / seconds));
+        line.update(done, String.format(Locale.ROOT, "loss %.4f, lr %.2e, %.1f samples/s, data wait %.0f%%",
+                loss != null ? loss : Double.NaN, end.learningRate(), done * (double) end.samples() / seconds,
+                100 * end.dataWaitFraction()));
     }
 
     /** Shown at once, so that a long validation is not mistaken for a stall: {@code ..., validating}. */

@@ -128,9 +128,15 @@ public final class Trainer<B> {
         task.module().train(true);
         listeners.forEach(l -> l.onTrainEpochStart(fit, epoch, startBatch));
         Iterator<B> it = train.epoch(epoch, startBatch);
+        long dataWait = 0; // the training thread's time blocked on the loader this epoch
         try {
-            for (long b = startBatch; b < n && it.hasNext(); b++) {
+            for (long b = startBatch; b < n; b++) {
+                long asked = System.nanoTime();
+                if (!it.hasNext()) {
+                    break;
+                }
                 B batch = it.next();
+                dataWait += System.nanoTime() - asked;
                 Map<String, Double> metrics;
                 try (Scope s = Scope.open()) {        // the batch's tensors, the listeners' included
                     metrics = task.trainStep(batch, fit.state().microSteps(), accumulate);
@@ -156,7 +162,7 @@ public final class Trainer<B> {
                 fit.state(new TrainState(epoch, b + 1, s.microSteps() + 1, optSteps, s.best(), s.bestEpoch(),
                         s.stopBest(), s.badEpochs(), schedule.state()));
                 TrainListener.BatchEnd end = new TrainListener.BatchEnd(epoch, b, n, startBatch, task.size(batch),
-                        metrics, lr, stepNow, start);
+                        metrics, lr, stepNow, start, dataWait);
                 listeners.forEach(l -> l.onTrainBatchEnd(fit, end));
                 if (optSteps >= settings.maxOptimizerSteps()) {
                     break;

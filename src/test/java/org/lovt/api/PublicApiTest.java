@@ -87,6 +87,12 @@ class PublicApiTest {
                     }
 
                     @Override
+                    public void onTrainEpochEnd(int epoch, long batches, double seconds, double dataWaitSeconds) {
+                        calls.add("trained " + epoch + " " + batches + (seconds > 0 && dataWaitSeconds >= 0
+                                && dataWaitSeconds < seconds ? "" : " bad times " + seconds + " " + dataWaitSeconds));
+                    }
+
+                    @Override
                     public void onEpoch(int epoch, Map<String, Double> validation, double monitored, boolean best) {
                         calls.add("epoch " + epoch + (best ? " best" : "") + " "
                                 + (monitored == validation.get("total_loss")) + " " + validation.containsKey(
@@ -125,8 +131,9 @@ class PublicApiTest {
     void listenersFollowTheRunInOrder() throws Exception {
         assertTrue(calls.get(0).startsWith("start "), calls.toString());
         assertTrue(Float.parseFloat(calls.get(0).substring(6)) > 0, "onStart can embed with the initial model");
-        assertEquals(List.of("batch 0 1/2 steps 1", "batch 0 2/2 steps 2", "evaluate 0", "epoch 0 best true true"),
-                calls.subList(1, calls.size()), "batches, then the evaluator, then the epoch with its metrics");
+        assertEquals(List.of("batch 0 1/2 steps 1", "batch 0 2/2 steps 2", "trained 0 2", "evaluate 0",
+                        "epoch 0 best true true"), calls.subList(1, calls.size()),
+                "batches, the epoch's training time, then the evaluator, then the epoch with its metrics");
     }
 
     @Test

@@ -185,6 +185,69 @@ class TrainerTest {
                 "SGD on y = 3x - 1 lowers the loss: " + before + " -> " + result.lastValidation());
     }
 
+    /**
+     * The time the training thread waits for its batches: about the loader's delay per batch when the loader is the
+     * bottleneck, about nothing when batches are ready at once.
+     */
+    @Test
+    void dataWaitCountsTheTimeBlockedOnTheLoader() {
+        BatchSource<Long> slow = new BatchSource<>() {
+            @Override
+            public long batchesPerEpoch() {
+                return 4;
+            }
+
+            @Override
+            public long samplesPerEpoch() {
+                return 16;
+            }
+
+            @Override
+            public Iterator<Long> epoch(int epoch, long start) {
+                Iterator<Long> inner = LongStream.range(start, 4).boxed().iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return inner.hasNext();
+                    }
+
+                    @Override
+                    public Long next() {
+                        try {
+                            Thread.sleep(60);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return inner.next();
+                    }
+                };
+            }
+        };
+        for (boolean slowLoader : new boolean[] {true, false}) {
+            List<TrainListener.BatchEnd> ends = new java.util.ArrayList<>();
+            TrainListener<Long> rec = new TrainListener<>() {
+                @Override
+                public void onTrainBatchEnd(Fit fit, BatchEnd end) {
+                    ends.add(end);
+                }
+            };
+            Regression task = new Regression();
+            new Trainer<>(task, slowLoader ? slow : batches(4), new SGD(task.lin.parameters(), new SGDOptions(0.1)),
+                    LrSchedule.constant(0.1), settings(1, Long.MAX_VALUE, 1)).addListener(rec).fit(TrainState.start());
+            assertEquals(4, ends.size());
+            long wait = ends.get(3).dataWaitNanos();
+            for (int i = 1; i < 4; i++) {
+                assertTrue(ends.get(i).dataWaitNanos() >= ends.get(i - 1).dataWaitNanos(), "cumulative");
+            }
+            if (slowLoader) {
+                assertTrue(wait >= 4 * 60_000_000L && wait < 4 * 400_000_000L, "waited " + wait / 1e6 + " ms");
+                assertTrue(ends.get(3).dataWaitFraction() > 0.5, "fraction " + ends.get(3).dataWaitFraction());
+            } else {
+                assertTrue(wait < 20_000_000L, "ready batches cost no wait: " + wait / 1e6 + " ms");
+            }
+        }
+    }
+
     @Test
     void theStepLimitInterruptsMidEpochAndAResumedFitContinuesThere() {
         Recorder r = new Recorder();

@@ -69,37 +69,53 @@ public final class ImageCache implements ScanImageSource {
     private final Path dir;
     private final int shortSide;
     private final Storage storage;
+    private final boolean reducedJpegDecode;
     private final ScanImageSource decoder;
 
     /** A cache in {@code dir} (created on first write) of copies whose shorter side is {@code shortSide}, raw. */
     public ImageCache(Path dir, int shortSide) {
-        this(dir, shortSide, Storage.RAW, ScanImageSource.decoding());
+        this(dir, shortSide, ScanImageSource.decoding());
     }
 
-    /** As above, writing new entries with the given storage. */
-    public ImageCache(Path dir, int shortSide, Storage storage) {
-        this(dir, shortSide, storage, ScanImageSource.decoding());
-    }
-
-    /** As above, raw, with the source used on a miss (for tests). */
+    /** As above, with the source used on a miss (for tests). */
     public ImageCache(Path dir, int shortSide, ScanImageSource decoder) {
-        this(dir, shortSide, Storage.RAW, decoder);
+        this(dir, shortSide, Storage.RAW, false, decoder);
     }
 
-    /** As above, with the storage of new entries and the source used on a miss. */
-    public ImageCache(Path dir, int shortSide, Storage storage, ScanImageSource decoder) {
+    private ImageCache(Path dir, int shortSide, Storage storage, boolean reducedJpegDecode,
+                       ScanImageSource decoder) {
         if (shortSide < 1) {
             throw new LovtException("cache short side must be positive, got " + shortSide);
         }
         this.dir = dir;
         this.shortSide = shortSide;
         this.storage = java.util.Objects.requireNonNull(storage, "storage");
+        this.reducedJpegDecode = reducedJpegDecode;
         this.decoder = decoder;
+    }
+
+    /** This cache writing new entries with the given storage (entries of either storage are always read). */
+    public ImageCache withStorage(Storage s) {
+        return new ImageCache(dir, shortSide, s, reducedJpegDecode, decoder);
+    }
+
+    /**
+     * This cache filling misses of large JPEGs with libjpeg's reduced-resolution decode
+     * ({@link ImageDecoder#decodeReduced}) before the exact resize: several times faster, different pixels (see the
+     * class comment); its entries have keys of their own, so they never mix with exactly decoded ones.
+     */
+    public ImageCache withReducedJpegDecode(boolean on) {
+        return new ImageCache(dir, shortSide, storage, on, decoder);
     }
 
     /** How this object writes new entries. */
     public Storage storage() {
         return storage;
+    }
+
+    /** Whether misses of large JPEGs are decoded at reduced resolution. */
+    public boolean reducedJpegDecode() {
+        return reducedJpegDecode;
     }
 
     /** The cache folder. */
@@ -119,8 +135,8 @@ public final class ImageCache implements ScanImageSource {
         if (cached != null) {
             return cached;
         }
-        ScanImage full = decoder.load(path);
-        ScanImage reduced = reduce(full.pixels(), shortSide);
+        ScanImage source = reducedJpegDecode ? ImageDecoder.decodeReduced(path, shortSide) : decoder.load(path);
+        ScanImage reduced = reduce(source, shortSide);
         try {
             AtomicFiles.write(entry, out -> write(reduced, storage, out));
         } catch (IOException e) {
@@ -131,15 +147,23 @@ public final class ImageCache implements ScanImageSource {
 
     /** The stored copy of a full-resolution image: shorter side {@code shortSide}, aspect ratio kept. */
     public static ScanImage reduce(GrayImage full, int shortSide) {
-        int w = full.width();
-        int h = full.height();
+        return reduce(ScanImage.of(full), shortSide);
+    }
+
+    /**
+     * The stored copy of a scan: shorter side {@code shortSide} relative to its full size, aspect ratio kept,
+     * resized from whatever pixels it holds (full resolution, or a reduced-resolution decode).
+     */
+    static ScanImage reduce(ScanImage src, int shortSide) {
+        int w = src.fullWidth();
+        int h = src.fullHeight();
         int s = Math.min(w, h);
-        if (s <= shortSide) {
-            return ScanImage.of(full);
+        if (s <= shortSide && src.isFullResolution()) {
+            return src;
         }
-        int nw = w <= h ? shortSide : (int) Math.round((double) w * shortSide / h);
-        int nh = w <= h ? (int) Math.round((double) h * shortSide / w) : shortSide;
-        return new ScanImage(PilResize.resize(full, nw, nh), w, h);
+        int nw = w <= h ? Math.min(w, shortSide) : (int) Math.round((double) w * Math.min(s, shortSide) / h);
+        int nh = w <= h ? (int) Math.round((double) h * Math.min(s, shortSide) / w) : Math.min(h, shortSide);
+        return new ScanImage(PilResize.resize(src.pixels(), nw, nh), w, h);
     }
 
     /** The entry file of a source (whether or not it exists yet). */
@@ -154,7 +178,7 @@ public final class ImageCache implements ScanImageSource {
             throw new LovtException("cannot read image " + source + ": " + e, e);
         }
         String key = abs + "\u0000" + attrs.lastModifiedTime().toMillis() + "\u0000" + attrs.size() + "\u0000"
-                + shortSide + "\u0000" + KEY_VERSION;
+                + shortSide + "\u0000" + KEY_VERSION + (reducedJpegDecode ? "\u0000reduced-jpeg" : "");
         String hex = sha256(key);
         return dir.resolve(hex.substring(0, 2)).resolve(hex + ".lvtc");
     }

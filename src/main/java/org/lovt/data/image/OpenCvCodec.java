@@ -98,7 +98,7 @@ public final class OpenCvCodec {
     }
 
     /** Width and height from the first start-of-frame marker before the first scan, or null. */
-    private static long[] jpegSize(byte[] b) {
+    static long[] jpegSize(byte[] b) {
         int i = 2;
         while (i + 4 <= b.length) {
             if ((b[i] & 0xFF) != 0xFF) {

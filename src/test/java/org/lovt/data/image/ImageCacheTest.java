@@ -92,7 +92,7 @@ class ImageCacheTest {
             return ScanImage.of(SyntheticImage.of(p.equals(a) ? 640 : 500, 480));
         };
         ImageCache raw = new ImageCache(tmp.resolve("cache"), 240, decoder);
-        ImageCache deflate = new ImageCache(tmp.resolve("cache"), 240, ImageCache.Storage.DEFLATE, decoder);
+        ImageCache deflate = new ImageCache(tmp.resolve("cache"), 240, decoder).withStorage(ImageCache.Storage.DEFLATE);
         assertEquals(ImageCache.Storage.RAW, raw.storage());
         ScanImage ra = raw.load(a);
         ScanImage db = deflate.load(b);
@@ -113,8 +113,8 @@ class ImageCacheTest {
         Path src = tmp.resolve("scan.png");
         Files.write(src, new byte[] {1});
         for (ImageCache.Storage storage : ImageCache.Storage.values()) {
-            ImageCache cache = new ImageCache(tmp.resolve("cache-" + storage), 100, storage,
-                    p -> ScanImage.of(SyntheticImage.of(150, 120)));
+            ImageCache cache = new ImageCache(tmp.resolve("cache-" + storage), 100,
+                    p -> ScanImage.of(SyntheticImage.of(150, 120))).withStorage(storage);
             ScanImage good = cache.load(src);
             Path entry = cache.entryFor(src);
             byte[] bytes = Files.readAllBytes(entry);
@@ -127,6 +127,62 @@ class ImageCacheTest {
             Files.write(entry, damaged);
             assertEquals(good.pixels(), cache.load(src).pixels(), storage.toString());
         }
+    }
+
+    @Test
+    void reductionFactorKeepsTheShorterSide() {
+        assertEquals(4, ImageDecoder.reductionFactor(2544, 3056, 448));
+        assertEquals(2, ImageDecoder.reductionFactor(1000, 900, 448));
+        assertEquals(1, ImageDecoder.reductionFactor(3000, 895, 448));
+        assertEquals(8, ImageDecoder.reductionFactor(4000, 3584, 448));
+        assertEquals(8, ImageDecoder.reductionFactor(20000, 20000, 448));
+        assertEquals(1, ImageDecoder.reductionFactor(100, 100, 448));
+    }
+
+    /**
+     * The reduced-resolution JPEG fill: same stored size and full size as the exact path, keys of its own, pixels
+     * close to the exact ones but not equal (the option changes pixels, as documented); a PNG is decoded exactly.
+     */
+    @Test
+    void reducedJpegDecodeIsCloseToTheExactPathWithKeysOfItsOwn(@TempDir Path tmp) throws IOException {
+        Path root = TestData.require("data/mimic-cxr-sample/files");
+        Path sample;
+        try (Stream<Path> s = Files.walk(root)) {
+            sample = s.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
+        }
+        GrayImage big = PilResize.resize(ImageDecoder.decodeGray(sample), 1000, 1203);
+        Path jpeg = tmp.resolve("big.jpg");
+        Files.write(jpeg, OpenCvCodec.encodeGrayJpeg(big.pixels(), big.width(), big.height(), 95));
+        Path png = tmp.resolve("big.png");
+        Files.write(png, OpenCvCodec.encodeGrayPng(big.pixels(), big.width(), big.height()));
+
+        ScanImage reducedDecode = ImageDecoder.decodeReduced(jpeg, 250);
+        assertEquals(250, reducedDecode.pixels().width()); // 1/4: ceil(1000 / 4) x ceil(1203 / 4)
+        assertEquals(301, reducedDecode.pixels().height());
+        assertEquals(1000, reducedDecode.fullWidth());
+        assertEquals(1203, reducedDecode.fullHeight());
+
+        ImageCache exact = new ImageCache(tmp.resolve("cache"), 250);
+        ImageCache fast = exact.withReducedJpegDecode(true);
+        assertNotEquals(exact.entryFor(jpeg), fast.entryFor(jpeg));
+        ScanImage e = exact.load(jpeg);
+        ScanImage f = fast.load(jpeg);
+        assertEquals(e.fullWidth(), f.fullWidth());
+        assertEquals(e.fullHeight(), f.fullHeight());
+        assertEquals(e.pixels().width(), f.pixels().width());
+        assertEquals(e.pixels().height(), f.pixels().height());
+        double mean = meanAbsDiff(e.pixels(), f.pixels());
+        assertTrue(mean > 0.01 && mean < 1.5, "mean |d| of the stored copies " + mean);
+        assertEquals(f.pixels(), fast.load(jpeg).pixels()); // a hit
+        assertEquals(exact.load(png).pixels(), fast.load(png).pixels()); // not a JPEG: the exact path
+    }
+
+    private static double meanAbsDiff(GrayImage a, GrayImage b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += Math.abs((a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF));
+        }
+        return s / a.size();
     }
 
     @Test
