@@ -3,7 +3,9 @@
 #
 #   benchmarks/run.sh [--quick] [--rounds N]   the comparison: prints, last, one line per comparison,
 #                                              `ratio <benchmark> ours/<peer> = x.xx` and
-#                                              `fraction <benchmark> of matmul peak = x.xx`
+#                                              `fraction <benchmark> of matmul peak = x.xx`, then the loader's
+#                                              `loader ... images/s per core from the cache = x` (and, without
+#                                              --quick, the share of a training step spent waiting for data)
 #   benchmarks/run.sh --jmh REGEXP [JMH args]  any JMH benchmark of this project (e.g. GraphsVsJava)
 #
 # The comparison runs, per round and back to back, this project's JMH benchmarks (fp32 matmul peak, BERT-base step,
@@ -60,7 +62,12 @@ for k in $(seq 1 "$rounds"); do
     "${opts[@]}" -rf json -rff "$out/peers-$k.json"
 done
 java -cp "$CP" org.lovt.bench.Compare "$out"
+echo "loader (one worker per core, full LoVT training transform; details in target/results/loader.txt)"
+# shellcheck disable=SC2086
+java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$CP" org.lovt.bench.LoaderThroughput $([ $quick = 1 ] && echo --quick) \
+  "$HERE/../testdata/data/mimic-cxr-sample/files" > "$out/loader.txt" 2>&1 || { cat "$out/loader.txt"; exit 1; }
+sed -n '/^loader /p' "$out/loader.txt"
 # Other benchmarks (run.sh --jmh NAME): GraphsVsJava (native graphs vs Java), SyntheticGeneration (images/s),
 # DetectionMetricsBench (mAP + fROC over 10,000 images); PeakFractions (ModelSteps as fractions of the matmul peak):
-# java -cp "$CP" org.lovt.bench.PeakFractions. Loader throughput (plain main, no JMH):
-# java -cp "$CP" org.lovt.bench.LoaderThroughput [sample files dir] [seconds]
+# java -cp "$CP" org.lovt.bench.PeakFractions. The loader alone (plain main, no JMH; run by the comparison too):
+# java -cp "$CP" org.lovt.bench.LoaderThroughput [--quick] [sample files dir] [seconds]
