@@ -52,7 +52,8 @@ public final class DoctorCommand implements Callable<Integer> {
         row(out, "os / cpus", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
                 + rt.availableProcessors() + " processors visible to the JVM");
         row(out, "libtorch", Natives.torchVersion() + String.format(" (loaded in %.1f s)", loadSeconds));
-        row(out, "threads", "intra-op " + torch.get_num_threads() + ", inter-op " + torch.get_num_interop_threads());
+        row(out, "threads", "intra-op " + torch.get_num_threads() + " (" + Natives.threadsNote() + "), inter-op "
+                + torch.get_num_interop_threads());
         row(out, "backends", "OpenMP " + torch.hasOpenMP() + ", oneDNN " + torch.hasMKLDNN() + ", MKL "
                 + torch.hasMKL() + ", LAPACK " + torch.hasLAPACK());
         boolean cuda = Devices.cudaAvailable();

@@ -89,8 +89,82 @@ public final class Natives {
             } finally {
                 checkingKernels = false;
             }
+            applyThreadDefault();
             loaded = true;
         }
+    }
+
+    /** How the intra-op thread count was chosen (for {@code lovt doctor}). */
+    public static String threadsNote() {
+        return threadsNote;
+    }
+
+    private static volatile String threadsNote = "libtorch's default";
+
+    /**
+     * Intra-op threads: {@code OMP_NUM_THREADS}, when set, is libtorch's own setting and is left alone; else
+     * {@code -Dlovt.threads=N} or {@code LOVT_THREADS=N}; else the number of physical cores this process may use
+     * where libtorch chose fewer. libtorch means to default to the physical cores, but its CPU detection can count
+     * fewer: on the 2-core development VM (AMD family 26, one thread per core) libtorch 2.10 picks 1, and a ResNet-50
+     * training step then takes about 1.3 times as long as with 2 (README "Benchmarks").
+     */
+    private static void applyThreadDefault() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && !omp.isBlank()) {
+            threadsNote = "OMP_NUM_THREADS=" + omp.strip();
+            return;
+        }
+        String asked = System.getProperty("lovt.threads");
+        String source = "-Dlovt.threads";
+        if (asked == null || asked.isBlank()) {
+            asked = System.getenv("LOVT_THREADS");
+            source = "LOVT_THREADS";
+        }
+        if (asked != null && !asked.isBlank()) {
+            int n;
+            try {
+                n = Integer.parseInt(asked.strip());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new LovtException(source + " must be a positive number of threads, got '" + asked + "'");
+            }
+            torch.set_num_threads(n);
+            threadsNote = "set by " + source;
+            return;
+        }
+        int chosen = torch.get_num_threads();
+        int physical = physicalCores(Runtime.getRuntime().availableProcessors(),
+                Path.of("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list"));
+        if (physical > chosen) {
+            torch.set_num_threads(physical);
+            threadsNote = "the physical cores available to this process, where libtorch chose " + chosen
+                    + "; -Dlovt.threads or LOVT_THREADS to change";
+        } else {
+            threadsNote = "libtorch's default; -Dlovt.threads or LOVT_THREADS to change";
+        }
+    }
+
+    /**
+     * {@code processors} (those this process may use) divided by the hardware threads per core read from a Linux
+     * {@code thread_siblings_list} ({@code 0}, {@code 0-1}, {@code 0,64}); 0 when the file cannot be read or parsed
+     * (then nothing is changed).
+     */
+    static int physicalCores(int processors, Path siblingsList) {
+        int perCore = 0;
+        try {
+            for (String part : Files.readString(siblingsList).strip().split(",")) {
+                if (!part.strip().matches("\\d+(-\\d+)?")) {
+                    return 0;
+                }
+                String[] range = part.strip().split("-");
+                perCore += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return perCore < 1 ? 0 : Math.max(1, processors / perCore);
     }
 
     /** The folder the libtorch libraries were extracted to (inside the JavaCPP cache). */

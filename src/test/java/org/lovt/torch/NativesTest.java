@@ -39,6 +39,71 @@ class NativesTest {
         }
     }
 
+    @Test
+    void physicalCoresDivideTheProcessorsByTheHardwareThreadsPerCore() throws IOException {
+        Path f = tmp.resolve("siblings");
+        Files.writeString(f, "0\n");
+        assertEquals(2, Natives.physicalCores(2, f));
+        Files.writeString(f, "0-1\n");
+        assertEquals(4, Natives.physicalCores(8, f));
+        Files.writeString(f, "0,64\n");
+        assertEquals(64, Natives.physicalCores(128, f));
+        assertEquals(1, Natives.physicalCores(1, f), "never below one");
+        Files.writeString(f, "garbage");
+        assertEquals(0, Natives.physicalCores(8, f), "unparsable: no opinion");
+        assertEquals(0, Natives.physicalCores(8, tmp.resolve("missing")), "unreadable: no opinion");
+    }
+
+    /**
+     * The thread policy in fresh JVMs: -Dlovt.threads wins over LOVT_THREADS; with neither (and no
+     * OMP_NUM_THREADS) at least the physical cores the process may use; a bad value is an error naming the setting.
+     */
+    @Test
+    void intraOpThreadsFollowTheSettingsThenThePhysicalCores() throws Exception {
+        assertEquals("3 set by -Dlovt.threads", threadsChild("3", "1").strip());
+        assertEquals("2 set by LOVT_THREADS", threadsChild(null, "2").strip());
+        String plain = threadsChild(null, null).strip();
+        int physical = Natives.physicalCores(Runtime.getRuntime().availableProcessors(),
+                Path.of("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list"));
+        assertTrue(Integer.parseInt(plain.split(" ")[0]) >= Math.max(1, physical), plain);
+        String bad = threadsChild(null, "many");
+        assertTrue(bad.contains("LOVT_THREADS must be a positive number of threads, got 'many'"), bad);
+    }
+
+    /** "<threads> <note>" from a child JVM with the given settings, or its error output. */
+    private String threadsChild(String property, String env) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+        if (property != null) {
+            cmd.add("-Dlovt.threads=" + property);
+        }
+        cmd.add(ChildThreads.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        pb.environment().remove("LOVT_THREADS");
+        if (env != null) {
+            pb.environment().put("LOVT_THREADS", env);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM finished");
+        return out.lines().filter(l -> !l.startsWith("lovt: oneDNN")).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** Child JVM: loads the natives, prints the intra-op threads and how they were chosen. */
+    public static final class ChildThreads {
+        public static void main(String[] args) {
+            try {
+                Natives.load();
+            } catch (org.lovt.LovtException e) {
+                System.out.println(e.getMessage());
+                return;
+            }
+            String note = Natives.threadsNote();
+            System.out.println(torch.get_num_threads() + " " + (note.startsWith("set by") ? note : "policy"));
+        }
+    }
+
     /** Loads the natives in a fresh JVM with an empty cache and returns its JavaCPP debug log. */
     private List<String> childLog(Class<?> main, Path cache) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
