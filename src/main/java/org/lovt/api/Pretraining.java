@@ -30,6 +30,8 @@ import org.lovt.text.ReportAugmentation;
 import org.lovt.text.ReportPacker;
 import org.lovt.torch.Devices;
 import org.lovt.torch.Natives;
+import org.lovt.torch.dist.DistributedEnv;
+import org.lovt.torch.dist.DistributedGroup;
 import org.lovt.torch.Seeds;
 import org.lovt.train.Checkpoints;
 import org.lovt.train.Experiments;
@@ -90,19 +92,60 @@ public final class Pretraining {
             throw new LovtException("encoder_a.input_size must be square, got " + model.encoderA().inputSize());
         }
 
+        Optional<DistributedEnv> denv = DistributedEnv.fromEnvironment().filter(e -> e.worldSize() > 1);
+        if (denv.isPresent() && b.runDir == null) {
+            throw new LovtException("a data-parallel run (WORLD_SIZE=" + denv.get().worldSize() + ") needs the same "
+                    + "run folder on every rank: give it (--run-dir), as lovt pretrain --nproc does");
+        }
         RunDirectory run = b.runDir != null ? RunDirectory.open(b.runDir)
                 : RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name());
-        // One writer per run folder (released when this returns or the process dies).
-        org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
+        if (denv.isEmpty()) {
+            // One writer per run folder (released when this returns or the process dies).
+            org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
+            try {
+                return run(experiment, model, user, data, run, resolved, size, null);
+            } finally {
+                lock.close();
+            }
+        }
+        DistributedEnv env = denv.get();
+        b.log.println("lovt: rank " + env.rank() + " of " + env.worldSize() + " joining the job at "
+                + env.masterAddr() + ":" + env.masterPort());
+        b.log.flush();
+        try (DistributedGroup group = DistributedGroup.gloo(env, distributedTimeout())) {
+            if (env.rank() != 0) {
+                return run(experiment, model, user, data, run, resolved, size, group);
+            }
+            org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
+            try {
+                return run(experiment, model, user, data, run, resolved, size, group);
+            } finally {
+                lock.close();
+            }
+        }
+    }
+
+    /** How long a collective may wait for the other ranks: {@code -Dlovt.dist.timeout=SECONDS}, else 30 minutes. */
+    private static java.time.Duration distributedTimeout() {
+        String s = System.getProperty("lovt.dist.timeout");
+        if (s == null || s.isBlank()) {
+            return java.time.Duration.ofMinutes(30); // PyTorch's default for Gloo
+        }
         try {
-            return run(experiment, model, user, data, run, resolved, size);
-        } finally {
-            lock.close();
+            long seconds = Long.parseLong(s.strip());
+            if (seconds < 1) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            throw new LovtException("lovt.dist.timeout must be a positive number of seconds, got '" + s + "'");
         }
     }
 
     private PretrainingResult run(PreTrainExperimentConfig experiment, BiModalModelConfig model, UserConfig user,
-                                  PretrainingData data, RunDirectory run, ResolvedConfig resolved, int size) {
+                                  PretrainingData data, RunDirectory run, ResolvedConfig resolved, int size,
+                                  DistributedGroup group) {
+        boolean writes = group == null || group.rank() == 0;
         Path vocabFile = run.path().resolve(ModelFiles.VOCAB);
         // seed_everything(seed) as the original, so that the initialisation is reproducible too.
         Seeds.manualSeed(experiment.seed());
@@ -110,10 +153,15 @@ public final class Pretraining {
                 data::trainSentences);
         Device device = Devices.best();
         try {
-            ModelFiles.writeRunFiles(run.path(), assembled, data.pixelMean(), data.pixelStd());
-            Analysis.recordData(run.path(), data);
+            if (writes) {
+                ModelFiles.writeRunFiles(run.path(), assembled, data.pixelMean(), data.pixelStd());
+                Analysis.recordData(run.path(), data);
+            }
             assembled.model().to(device, false);
-            run.record(resolved, experiment.seed(), device, b.commandLine, assembled.notes());
+            if (writes) {
+                run.record(resolved, experiment.seed(), device, group == null ? 1 : group.worldSize(), b.commandLine,
+                        assembled.notes());
+            }
             assembled.notes().forEach(n -> b.log.println("lovt: " + n));
             b.log.println("lovt: run folder " + run.path() + " (device " + Devices.name(device) + ", "
                     + data.trainSize() + " training and " + data.validationSize() + " validation studies from the "
@@ -130,8 +178,11 @@ public final class Pretraining {
             int threads = b.workers != null ? b.workers : Math.max(1, Math.min(experiment.numDataloaderWorkers(),
                     Runtime.getRuntime().availableProcessors()));
             int batch = model.batchSize();
-            DataLoader<?, PretrainingBatch> trainLoader = trainPipe.loader(data.train(),
-                    LoaderOptions.of(batch, true, true, threads, experiment.seed()));
+            LoaderOptions trainOptions = LoaderOptions.of(batch, true, true, threads, experiment.seed());
+            if (group != null) { // this rank's share of every epoch; batch_size is per process, as in DDP
+                trainOptions = trainOptions.withShard(new LoaderOptions.Shard(group.rank(), group.worldSize()));
+            }
+            DataLoader<?, PretrainingBatch> trainLoader = trainPipe.loader(data.train(), trainOptions);
             DataLoader<?, PretrainingBatch> valLoader = valPipe.loader(data.validation(),
                     LoaderOptions.of(batch, false, false, threads, experiment.seed()));
             int epochs = b.maxEpochs != null ? b.maxEpochs : model.maxEpochs();
@@ -139,6 +190,9 @@ public final class Pretraining {
                     b.log);
             if (b.deadlineNanos != Long.MAX_VALUE) {
                 options = options.withDeadline(b.deadlineNanos);
+            }
+            if (group != null) {
+                options = options.withDistributed(group);
             }
             LovtEncoder view = LovtEncoder.view(assembled.model(), assembled.tokenizer(), data.pixelMean(),
                     data.pixelStd(), device, run.path().toString());
@@ -165,7 +219,7 @@ public final class Pretraining {
                 result = trainer.fit();
             }
             Checkpoints ckpts = new Checkpoints(run.path().resolve("checkpoints"));
-            Optional<Path> backbone = ModelFiles.exportBackbone(run.path(), ckpts);
+            Optional<Path> backbone = writes ? ModelFiles.exportBackbone(run.path(), ckpts) : Optional.empty();
             return new PretrainingResult(run.path(), result.state().epoch(), result.state().optimizerSteps(),
                     result.stoppedEarly(), experiment.monitorMetric(), result.state().best(),
                     result.state().bestEpoch(), result.lastValidation(), backbone.orElse(null));

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.lovt.LovtException;
+import org.lovt.torch.dist.DistributedShards;
 
 /**
  * A multi-threaded, prefetching, reproducible batch loader, like PyTorch's {@code DataLoader} with
@@ -79,15 +80,29 @@ public final class DataLoader<T, B> implements AutoCloseable {
         return options;
     }
 
-    /** Batches per epoch: {@code n / batch} with drop_last, else rounded up. */
+    /** Batches per epoch: {@code n / batch} with drop_last, else rounded up ({@code n}: this shard's samples). */
     public int batchesPerEpoch() {
-        int n = source.size();
+        int n = samplesPerEpoch();
         int b = options.batchSize();
         return options.dropLast() ? n / b : (n + b - 1) / b;
     }
 
-    /** The dataset indices of epoch {@code epoch} in load order. */
+    /** Samples this loader reads per epoch: the dataset's, or its shard's share (padded as PyTorch pads). */
+    public int samplesPerEpoch() {
+        LoaderOptions.Shard s = options.shard();
+        return s == null ? source.size() : DistributedShards.perRank(source.size(), s.worldSize(), false);
+    }
+
+    /**
+     * The dataset indices of epoch {@code epoch} in load order: a permutation from (seed, epoch) when shuffling;
+     * with a shard, PyTorch's {@code DistributedSampler} order for this rank instead (seeded {@code seed + epoch}).
+     */
     public int[] order(int epoch) {
+        LoaderOptions.Shard shard = options.shard();
+        if (shard != null) {
+            return DistributedShards.indices(source.size(), shard.rank(), shard.worldSize(), options.seed(), epoch,
+                    options.shuffle(), false);
+        }
         int n = source.size();
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {

@@ -11,9 +11,32 @@ import org.lovt.LovtException;
  * @param numWorkers      loader threads; 0 loads in the calling thread
  * @param prefetchBatches batches loaded ahead of the consumer (in flight or done); bounds memory
  * @param seed            the run seed: shuffling and every sample's random stream derive from it
+ * @param shard           in a data-parallel job, this process's share of every epoch (PyTorch's
+ *                        {@code DistributedSampler}: see {@link org.lovt.torch.dist.DistributedShards}); null reads
+ *                        every sample
  */
 public record LoaderOptions(int batchSize, boolean shuffle, boolean dropLast, int numWorkers, int prefetchBatches,
-                            long seed) {
+                            long seed, Shard shard) {
+
+    /** Rank {@code rank} of {@code worldSize} processes. */
+    public record Shard(int rank, int worldSize) {
+        public Shard {
+            if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+                throw new LovtException("rank " + rank + " is not in a world of " + worldSize);
+            }
+        }
+    }
+
+    /** Every sample, no shard. */
+    public LoaderOptions(int batchSize, boolean shuffle, boolean dropLast, int numWorkers, int prefetchBatches,
+                         long seed) {
+        this(batchSize, shuffle, dropLast, numWorkers, prefetchBatches, seed, null);
+    }
+
+    /** These options reading only {@code shard}'s share of each epoch (null: everything). */
+    public LoaderOptions withShard(Shard s) {
+        return new LoaderOptions(batchSize, shuffle, dropLast, numWorkers, prefetchBatches, seed, s);
+    }
 
     public LoaderOptions {
         if (batchSize < 1) {

@@ -49,6 +49,14 @@ public final class ModelCheckpoint implements TrainListener<Object> {
      */
     public Optional<TrainState> restore() {
         checkpoints.discardUnfinished();
+        return restoreReadOnly();
+    }
+
+    /**
+     * {@link #restore()} without removing unfinished checkpoint folders: for the other ranks of a data-parallel
+     * run, which read rank 0's checkpoints and never write.
+     */
+    public Optional<TrainState> restoreReadOnly() {
         return checkpoints.resolveIntact(Checkpoints.LAST, warnings)
                 .map(p -> Checkpoints.load(p, model, optimizer, extras.get()));
     }

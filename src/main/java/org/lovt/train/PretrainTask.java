@@ -20,6 +20,7 @@ import org.lovt.text.ReportPacker;
 import org.lovt.torch.Scope;
 import org.lovt.torch.Seeds;
 import org.lovt.torch.Tensors;
+import org.lovt.torch.dist.GradientSync;
 
 /**
  * LoVT pre-training as a {@link TrainTask}: the model's forward pass and losses on a scan-report batch, and the
@@ -33,6 +34,7 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
     private final Device device;
     private final long seed;
     private final OnlineProbes probes;
+    private GradientSync sync;
 
     PretrainTask(LovtModel model, ReportPacker packer, BatchSource<PretrainingBatch> validation, Device device,
                  long seed, OnlineProbes probes) {
@@ -42,6 +44,11 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
         this.device = device;
         this.seed = seed;
         this.probes = probes;
+    }
+
+    /** Averages the gradients over the ranks of a data-parallel job from now on. */
+    void distributed(GradientSync s) {
+        this.sync = s;
     }
 
     @Override
@@ -59,10 +66,20 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
     public Map<String, Double> trainStep(PretrainingBatch batch, long microStep, int accumulate) {
         try (Scope s = Scope.open()) {
             Seeds.manualSeed(seed * 1_000_003L + microStep);
+            if (sync != null) {
+                sync.beforeForward();
+            }
             LovtModel.Output out = forward(batch);
             Map<String, Double> values = values(out);
             if (Double.isFinite(values.get("total_loss"))) {
-                out.totalLoss().div(new Scalar((double) accumulate)).backward();
+                Tensor loss = out.totalLoss().div(new Scalar((double) accumulate));
+                if (sync != null) {
+                    // Every micro-step is averaged (accumulated gradients stay equal on all ranks, so the sum of
+                    // the averages is the average of the sums); DDP's no_sync would save the extra all-reduces.
+                    sync.backward(loss);
+                } else {
+                    loss.backward();
+                }
             }
             return values;
         }
@@ -84,6 +101,9 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
 
     @Override
     public Map<String, Double> validate() {
+        if (sync != null) {
+            sync.syncBuffers(); // every rank validates rank 0's model, so all take the same decisions
+        }
         model.eval();
         Map<String, Double> sums = new LinkedHashMap<>();
         long count = 0;

@@ -17,6 +17,8 @@ import org.lovt.data.PretrainingBatch;
 import org.lovt.model.BiModalModelConfig;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportPacker;
+import org.lovt.torch.dist.DistributedGroup;
+import org.lovt.torch.dist.GradientSync;
 
 /**
  * LoVT pre-training with the original recipe (spec lovt-model §4.7): the {@link Trainer} loop over a
@@ -32,10 +34,33 @@ import org.lovt.text.ReportPacker;
 public final class Pretrainer {
     /** Run limits and logging. */
     public record Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
-                          PrintStream progress, long deadlineNanos, ValidationMetrics extraValidation) {
+                          PrintStream progress, long deadlineNanos, ValidationMetrics extraValidation,
+                          DistributedGroup group) {
+        public Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
+                       PrintStream progress, long deadlineNanos, ValidationMetrics extraValidation) {
+            this(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, deadlineNanos,
+                    extraValidation, null);
+        }
+
         public Options(int maxEpochs, long maxOptimizerSteps, long checkpointEverySteps, int logEveryBatches,
                        PrintStream progress) {
             this(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, Long.MAX_VALUE, null);
+        }
+
+        /**
+         * Data-parallel training in {@code group} (null: one process): the training batches must be this rank's
+         * shard; rank 0's weights are broadcast and the gradients averaged over ranks every step; every rank
+         * validates the whole validation split (so all take the same early-stopping and checkpoint decisions);
+         * only rank 0 writes metrics, checkpoints and the progress line.
+         */
+        public Options withDistributed(DistributedGroup g) {
+            return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress,
+                    deadlineNanos, extraValidation, g);
+        }
+
+        /** Whether this process writes the run's files (one process, or rank 0). */
+        public boolean writes() {
+            return group == null || group.rank() == 0;
         }
 
         /** The config's epochs, no step limit, checkpoints per epoch, Lightning's log interval (5). */
@@ -45,12 +70,12 @@ public final class Pretrainer {
 
         public Options withMaxOptimizerSteps(long n) {
             return new Options(maxEpochs, n, checkpointEverySteps, logEveryBatches, progress, deadlineNanos,
-                    extraValidation);
+                    extraValidation, group);
         }
 
         public Options withCheckpointEverySteps(long n) {
             return new Options(maxEpochs, maxOptimizerSteps, n, logEveryBatches, progress, deadlineNanos,
-                    extraValidation);
+                    extraValidation, group);
         }
 
         /**
@@ -59,7 +84,7 @@ public final class Pretrainer {
          */
         public Options withDeadline(long deadline) {
             return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress, deadline,
-                    extraValidation);
+                    extraValidation, group);
         }
 
         /**
@@ -68,7 +93,7 @@ public final class Pretrainer {
          */
         public Options withExtraValidation(ValidationMetrics metrics) {
             return new Options(maxEpochs, maxOptimizerSteps, checkpointEverySteps, logEveryBatches, progress,
-                    deadlineNanos, metrics);
+                    deadlineNanos, metrics, group);
         }
     }
 
@@ -116,7 +141,7 @@ public final class Pretrainer {
         this.checkpoints = new Checkpoints(runDir.resolve("checkpoints"));
         this.checkpoint = new ModelCheckpoint(checkpoints, model, optimizer, probes::extras,
                 options.checkpointEverySteps(), options.progress());
-        this.metrics = new MetricsLog(runDir);
+        this.metrics = options.writes() ? new MetricsLog(runDir) : null;
         this.earlyStopping = EarlyStopping.of(experiment.callback().earlyStopping());
         this.guard = new GradientGuard(model, checkpoints);
     }
@@ -148,6 +173,11 @@ public final class Pretrainer {
         return optimizer;
     }
 
+    /** The model being trained. */
+    org.bytedeco.pytorch.Module module() {
+        return task.module();
+    }
+
     /**
      * Adds a listener after the built-in ones (so its {@code onEpochEnd} sees the epoch's checkpoints written and
      * its {@code onFitStart} sees the resumed state). Call before {@link #fit}.
@@ -167,14 +197,25 @@ public final class Pretrainer {
         if (options.extraValidation() != null) {
             trainer.addListener(new ExtraValidation(options.extraValidation()::compute));
         }
-        trainer.addListener(earlyStopping).addListener(new MetricsLogger(metrics, options.logEveryBatches()))
-                .addListener(new TrainProgress(options.progress())).addListener(checkpoint);
+        trainer.addListener(earlyStopping);
+        if (options.writes()) {
+            trainer.addListener(new MetricsLogger(metrics, options.logEveryBatches()))
+                    .addListener(new TrainProgress(options.progress())).addListener(checkpoint);
+        }
         userListeners.forEach(trainer::addListener);
         TrainState start;
         try {
-            start = checkpoint.restore().orElse(TrainState.start());
+            start = (options.writes() ? checkpoint.restore() : checkpoint.restoreReadOnly())
+                    .orElse(TrainState.start());
+            if (options.group() != null) {
+                // After the restore, so that a resumed run starts from rank 0's (identical) checkpoint either way.
+                task.distributed(new GradientSync(options.group(), task.module().parameters(true),
+                        task.module().buffers(true)));
+            }
         } catch (RuntimeException e) {
-            metrics.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             throw e;
         }
         Trainer.Result r = trainer.fit(start);

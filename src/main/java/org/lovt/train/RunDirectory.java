@@ -67,6 +67,12 @@ public final class RunDirectory {
      */
     public void record(ResolvedConfig config, long seed, Device device, List<String> commandLine,
                        List<String> notes) {
+        record(config, seed, device, 1, commandLine, notes);
+    }
+
+    /** As above, for a data-parallel run of {@code worldSize} processes (recorded as {@code world_size}). */
+    public void record(ResolvedConfig config, long seed, Device device, int worldSize, List<String> commandLine,
+                       List<String> notes) {
         String yaml = config.toYaml();
         try {
             Path cfg = dir.resolve("config.yaml");
@@ -86,6 +92,7 @@ public final class RunDirectory {
             run.put("java", System.getProperty("java.version") + " " + System.getProperty("java.vendor"));
             run.put("libtorch", Natives.torchVersion());
             run.put("threads", org.bytedeco.pytorch.global.torch.get_num_threads());
+            run.put("world_size", worldSize);
             run.put("command_line", commandLine);
             run.put("notes", notes);
             Path runJson = dir.resolve(Files.exists(dir.resolve("run.json")) ? "run-resumed-"

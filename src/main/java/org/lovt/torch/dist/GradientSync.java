@@ -20,8 +20,11 @@ import org.lovt.LovtException;
  * is still running; after {@code backward()} every rank holds the gradient averaged over ranks.
  *
  * <p>Per step: {@link #beforeForward()}, the forward pass, then {@link #backward(Tensor)} with the loss instead of
- * {@code loss.backward()}. Every trainable parameter must receive a gradient in every step (DDP's
- * {@code find_unused_parameters=False}); frozen parameters ({@code requires_grad} false) are left out.
+ * {@code loss.backward()}. Parameters that take no part in a step's loss (LoVT has such: heads of losses a config
+ * switches off, BERT's pooler) are found by walking the autograd graph from the loss, as DDP does with
+ * {@code find_unused_parameters=True}; without that their buckets would never complete and the ranks' gradients
+ * would silently stay local ({@code DistributedPretrainTest} caught exactly this). Frozen parameters
+ * ({@code requires_grad} false) are left out.
  */
 public final class GradientSync {
     /** DDP's default bucket size and first-bucket size. */
@@ -30,6 +33,7 @@ public final class GradientSync {
 
     private final DistributedGroup group;
     private final TensorVector params;
+    private final TensorVector buffers;
     private final Reducer reducer;
 
     /**
@@ -48,6 +52,7 @@ public final class GradientSync {
             throw new LovtException("data-parallel training needs at least one trainable parameter");
         }
         this.params = trainable;
+        this.buffers = buffers;
         try (NoGradGuard g = new NoGradGuard()) {
             torch.broadcast_coalesced(group.processGroup(), parameters, 256L << 20, 0);
             if (buffers.size() > 0) {
@@ -67,13 +72,32 @@ public final class GradientSync {
                 new SizeTVector(new long[] {FIRST_BUCKET_BYTES, BUCKET_BYTES}), new BoolVector(new boolean[(int) trainable.size()]),
                 new org.bytedeco.pytorch.LongVector(), new LoggerOptional()).get0();
         this.reducer = new Reducer(trainable, buckets, group.processGroup(),
-                new BoolVector(new boolean[(int) trainable.size()]), BUCKET_BYTES, false, false,
+                new BoolVector(new boolean[(int) trainable.size()]), BUCKET_BYTES, true /* find unused */, false,
                 new SizeTStringMap(), FIRST_BUCKET_BYTES, false, false);
     }
 
-    /** Before the step's forward pass. */
+    /**
+     * Before the step's forward pass: rank 0's buffers (BatchNorm running statistics) replace every rank's, as DDP's
+     * {@code broadcast_buffers=True} does, so that all ranks normalise alike and validate the same model.
+     */
     public void beforeForward() {
+        syncBuffers();
         reducer.prepare_for_forward();
+    }
+
+    /**
+     * Rank 0's buffers to every rank. A training forward pass updates each rank's BatchNorm statistics from its own
+     * batch; call this before evaluating, so that all ranks evaluate the same model.
+     */
+    public void syncBuffers() {
+        if (buffers.size() > 0) {
+            try (NoGradGuard g = new NoGradGuard()) {
+                torch.broadcast_coalesced(group.processGroup(), buffers, 256L << 20, 0);
+            } catch (RuntimeException e) {
+                throw new LovtException("rank " + group.rank() + " of " + group.worldSize() + " cannot receive rank "
+                        + "0's buffers (another rank died or left): " + DistributedGroup.firstLine(e), e);
+            }
+        }
     }
 
     /**

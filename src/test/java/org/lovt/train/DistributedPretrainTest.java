@@ -1,0 +1,88 @@
+package org.lovt.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tiny LoVT trained by two processes (Gloo over loopback, {@link Pretrainer.Options#withDistributed}): although
+ * the ranks start from different initialisations and read different batches, their parameters are identical after
+ * every batch (rank 0's weights broadcast, gradients averaged) and their BatchNorm buffers after the epoch (broadcast
+ * before every forward pass and before validation), the
+ * losses differ (each rank trained on its own data), both validate to the same value, and only rank 0 writes the
+ * run folder.
+ */
+class DistributedPretrainTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void ranksStayIdenticalAndOnlyRankZeroWrites() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path run = tmp.resolve("run");
+        Process[] p = new Process[2];
+        Path[] out = new Path[2];
+        Path[] log = new Path[2];
+        for (int r = 0; r < 2; r++) {
+            out[r] = tmp.resolve("rank" + r + ".txt");
+            log[r] = tmp.resolve("log" + r + ".txt");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    DistributedPretrainChild.class.getName(), run.toString(), out[r].toString())
+                    .redirectErrorStream(true).redirectOutput(log[r].toFile());
+            Map<String, String> env = pb.environment();
+            env.put("RANK", String.valueOf(r));
+            env.put("WORLD_SIZE", "2");
+            env.put("MASTER_ADDR", "127.0.0.1");
+            env.put("MASTER_PORT", String.valueOf(port));
+            p[r] = pb.start();
+        }
+        for (int r = 0; r < 2; r++) {
+            assertTrue(p[r].waitFor(240, TimeUnit.SECONDS), "rank " + r + " finished");
+            assertEquals(0, p[r].exitValue(), "rank " + r + ": " + Files.readString(log[r]));
+        }
+        List<String> a = Files.readAllLines(out[0]);
+        List<String> b = Files.readAllLines(out[1]);
+        assertEquals(a.size(), b.size(), a + "\n" + b);
+        List<String> digests = new ArrayList<>();
+        int batches = 0;
+        for (int i = 0; i < a.size(); i++) {
+            String[] x = a.get(i).split(" ");
+            String[] y = b.get(i).split(" ");
+            if (x[0].equals("batch")) {
+                batches++;
+                assertEquals(x[2], y[2], "parameters after batch " + x[1]);
+                assertNotEquals(x[4], y[4], "each rank's loss is of its own batch, batch " + x[1]);
+                digests.add(x[2]);
+            }
+        }
+        assertEquals(4, batches);
+        assertTrue(a.get(a.size() - 2).startsWith("buffers "), a.toString());
+        assertEquals(a.get(a.size() - 2), b.get(b.size() - 2), "rank 0's BatchNorm statistics on both ranks");
+        // accumulate_grad_batches = 2: the optimizer steps after batches 1 and 3
+        assertNotEquals(digests.get(0), digests.get(1), digests.toString());
+        assertEquals(digests.get(1), digests.get(2), digests.toString());
+        assertNotEquals(digests.get(2), digests.get(3), digests.toString());
+        assertTrue(a.get(a.size() - 1).startsWith("validation "), a.toString());
+        assertEquals(a.get(a.size() - 1), b.get(b.size() - 1), "both ranks validate the same model to the same value");
+        assertTrue(Files.isRegularFile(run.resolve("metrics.csv")), "rank 0 logs metrics");
+        assertTrue(Files.isDirectory(run.resolve("checkpoints")), "rank 0 writes checkpoints");
+        assertFalse(Files.readString(log[1]).contains("epoch 1"), "rank 1 shows no progress line");
+    }
+}
