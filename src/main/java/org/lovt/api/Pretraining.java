@@ -72,8 +72,28 @@ public final class Pretraining {
         return new Builder();
     }
 
+    /**
+     * The run folder a new run of this configuration gets (created now, empty): {@code <runs>/<name>-<time>}; for a
+     * launcher that must give every worker the same folder.
+     */
+    public Path createRunDir() {
+        if (b.runDir != null) {
+            return RunDirectory.open(b.runDir).path();
+        }
+        if (BaselineConfigs.selectsBaseline(b.overrides)) {
+            throw new LovtException("the image-only baselines train in one process; data-parallel training (--nproc) "
+                    + "is for LoVT and the experiments built on it");
+        }
+        ConfigLoader loader = Experiments.loader().configDir(b.configDir).userConfigFile(b.userConfig).build();
+        PreTrainExperimentConfig experiment = loader.load(Experiments.TRAIN_REPRESENTATION, b.overrides)
+                .bind(PreTrainExperimentConfig.class);
+        UserConfig user = b.ignoreUserConfig ? UserConfig.empty() : loader.userConfig();
+        return RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name()).path();
+    }
+
     /** Runs (or resumes) the pre-training; returns when it has finished, stopped early or hit a limit. */
     public PretrainingResult run() {
+        DataParallelLauncher.exitWithLauncher(b.log);
         if (BaselineConfigs.selectsBaseline(b.overrides)) {
             return BaselineRun.run(b);                   // +baseline=...: an image-only baseline (BaselineRun)
         }
@@ -93,6 +113,9 @@ public final class Pretraining {
         }
 
         Optional<DistributedEnv> denv = DistributedEnv.fromEnvironment().filter(e -> e.worldSize() > 1);
+        if (denv.isPresent() && BaselineConfigs.selectsBaseline(b.overrides)) {
+            throw new LovtException("the image-only baselines train in one process; unset WORLD_SIZE");
+        }
         if (denv.isPresent() && b.runDir == null) {
             throw new LovtException("a data-parallel run (WORLD_SIZE=" + denv.get().worldSize() + ") needs the same "
                     + "run folder on every rank: give it (--run-dir), as lovt pretrain --nproc does");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.lovt.api.DataParallelLauncher;
 import org.lovt.api.Pretraining;
 import org.lovt.api.PretrainingData;
 import org.lovt.api.PretrainingResult;
@@ -81,6 +82,29 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "the exact resize: several times faster, slightly different pixels (README \"Benchmarks\").")
     boolean imageCacheFastJpeg;
 
+    @CommandLine.Option(names = "--nproc", defaultValue = "1", paramLabel = "N",
+            description = "Data-parallel training in N worker processes on this machine (like torchrun "
+                    + "--nproc-per-node; c10d with Gloo): rank 0 reports here, the others log to <run>/logs/. "
+                    + "batch_size is per worker.")
+    int nproc;
+
+    @CommandLine.Option(names = "--nnodes", defaultValue = "1", paramLabel = "M",
+            description = "Machines in a data-parallel job: run the same command on each, with --node-rank and "
+                    + "--master-addr, and a --run-dir on storage they share.")
+    int nnodes;
+
+    @CommandLine.Option(names = "--node-rank", defaultValue = "0", paramLabel = "I",
+            description = "This machine's index in the job (0 hosts rank 0).")
+    int nodeRank;
+
+    @CommandLine.Option(names = "--master-addr", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address of the --node-rank 0 machine (default ${DEFAULT-VALUE}).")
+    String masterAddr;
+
+    @CommandLine.Option(names = "--master-port", defaultValue = "29500", paramLabel = "PORT",
+            description = "Rendezvous port on it (default ${DEFAULT-VALUE}, as torchrun).")
+    int masterPort;
+
     @CommandLine.Option(names = "--config-dir", paramLabel = "DIR", description = "A configs/ folder of your own.")
     Path configDir;
 
@@ -110,6 +134,18 @@ public final class PretrainCommand implements Callable<Integer> {
             b.imageCache(imageCache, imageCacheSize).imageCacheCompressed(imageCacheCompressed)
                     .imageCacheReducedJpegDecode(imageCacheFastJpeg);
         }
+        if ((nproc > 1 || nnodes > 1) && System.getenv("WORLD_SIZE") == null) {
+            if (nnodes > 1 && runDir == null) {
+                spec.commandLine().getErr().println("lovt: a job over several machines needs --run-dir on storage "
+                        + "they share");
+                return 2;
+            }
+            DataParallelLauncher.Topology t = new DataParallelLauncher.Topology(nproc, nnodes, nodeRank, masterAddr,
+                    masterPort);
+            Path dir = b.build().createRunDir();
+            return DataParallelLauncher.launch(t, Main.class.getName(), workerArguments(), dir,
+                    new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true));
+        }
         PretrainingResult r = b.build().run();
         out.printf("lovt: %s after %d epochs, %d optimizer steps; best %s %.4f (epoch %d)%n",
                 r.stoppedEarly() ? "stopped early" : "finished", r.epochs(), r.optimizerSteps(), r.monitorMetric(),
@@ -127,6 +163,25 @@ public final class PretrainCommand implements Callable<Integer> {
         return cl;
     }
 
+
+    /** The command line for a worker: this one (from the first word on) without the launcher's own options. */
+    private List<String> workerArguments() {
+        List<String> launcherOptions = List.of("--nproc", "--nnodes", "--node-rank", "--master-addr", "--master-port");
+        List<String> out = new ArrayList<>();
+        List<String> args = spec.commandLine().getParseResult().originalArgs(); // "pretrain" included
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (launcherOptions.contains(name)) {
+                if (!a.contains("=")) {
+                    i++; // its value
+                }
+                continue;
+            }
+            out.add(a);
+        }
+        return out;
+    }
 
     /** Notes and progress lines go to the command's error writer, as diagnostics (tests capture it). */
     static final class WriterOutputStream extends OutputStream {
