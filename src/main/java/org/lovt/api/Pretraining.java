@@ -238,6 +238,7 @@ public final class Pretraining {
                  LoaderBatchSource<PretrainingBatch> v = new LoaderBatchSource<>(valLoader, data.validationSize())) {
                 Pretrainer trainer = new Pretrainer(experiment, assembled.model(), new ReportPacker(
                         assembled.tokenizer(), model.encoderB().maxLength()), t, v, run.path(), device, options);
+                trainer.localNegatives(b.localNegatives);
                 Listeners.attach(trainer, b.listeners, view);
                 result = trainer.fit();
             }
@@ -271,6 +272,7 @@ public final class Pretraining {
         private int imageCacheSize = 448;
         private ImageCache.Storage imageCacheStorage = ImageCache.Storage.RAW;
         private boolean imageCacheReducedJpeg;
+        private boolean localNegatives;
         private Path configDir;
         private Path userConfig;
         private boolean ignoreUserConfig;
@@ -383,6 +385,17 @@ public final class Pretraining {
          */
         public Builder imageCacheReducedJpegDecode(boolean on) {
             this.imageCacheReducedJpeg = on;
+            return this;
+        }
+
+        /**
+         * In a data-parallel run (see {@link DataParallelLauncher}), compute the global contrastive loss over each
+         * process's own batch only; by default it is computed over the global batch gathered from all processes,
+         * whose samples then serve as extra negatives (with gradient scaling that makes the averaged gradient that
+         * of one process holding the global batch).
+         */
+        public Builder localNegatives(boolean on) {
+            this.localNegatives = on;
             return this;
         }
 

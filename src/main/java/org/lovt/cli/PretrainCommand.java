@@ -88,6 +88,11 @@ public final class PretrainCommand implements Callable<Integer> {
                     + "batch_size is per worker.")
     int nproc;
 
+    @CommandLine.Option(names = "--local-negatives",
+            description = "With --nproc: the global contrastive loss over each worker's own batch only (default: "
+                    + "over the global batch gathered from all workers, the others' samples as extra negatives).")
+    boolean localNegatives;
+
     @CommandLine.Option(names = "--nnodes", defaultValue = "1", paramLabel = "M",
             description = "Machines in a data-parallel job: run the same command on each, with --node-rank and "
                     + "--master-addr, and a --run-dir on storage they share.")
@@ -130,6 +135,7 @@ public final class PretrainCommand implements Callable<Integer> {
         if (workers != null) {
             b.workers(workers);
         }
+        b.localNegatives(localNegatives);
         if (imageCache != null) {
             b.imageCache(imageCache, imageCacheSize).imageCacheCompressed(imageCacheCompressed)
                     .imageCacheReducedJpegDecode(imageCacheFastJpeg);

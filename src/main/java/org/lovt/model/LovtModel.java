@@ -34,6 +34,7 @@ public final class LovtModel extends Module {
     private final GlobalNceLoss globalLoss;
     private final List<LocalIntraSampleContrastiveLoss> localA = new ArrayList<>();
     private final List<LocalIntraSampleContrastiveLoss> localB = new ArrayList<>();
+    private GlobalGather gather;
 
     /** Everything one forward pass computed. Loss and metric names are the original's. */
     public record Output(EncoderOutput a, EncoderOutput b, ModalityModel.Projected projA,
@@ -103,6 +104,17 @@ public final class LovtModel extends Module {
         return reportEncoder;
     }
 
+    /**
+     * In a data-parallel job: computes the global loss over every process's global embeddings ({@code gather}), the
+     * other processes' samples serving as extra negatives; null (the default) uses this process's batch only. Each
+     * process then sees the loss of the whole global batch but differentiates only through its own rows, so the
+     * global loss terms' gradients are scaled by the world size: averaged over the processes (as the gradient
+     * averaging does) they sum to the gradient of one process holding the global batch. Logged values are unscaled.
+     */
+    public void gatherGlobal(GlobalGather g) {
+        this.gather = g;
+    }
+
     /** A full step's forward: images (B, 3, H, W) and packed reports. */
     public Output forward(Tensor scans, ReportBatch reports) {
         return forward(scanEncoder.forward(scans), reportEncoder.forward(reports));
@@ -130,7 +142,8 @@ public final class LovtModel extends Module {
             losses.put("local_xs_b2a", x[1]);
         }
         if (globalLoss != null) {
-            GlobalNceLoss.Result g = globalLoss.compute(pa.zg(), pb.zg());
+            GlobalNceLoss.Result g = gather == null ? globalLoss.compute(pa.zg(), pb.zg())
+                    : globalLoss.compute(gather.gather(pa.zg()), gather.gather(pb.zg()));
             losses.put("global_a2b", g.a2b());
             losses.put("global_b2a", g.b2a());
             metrics.put("global_a2b_top_1_acc", g.a2bTop1());
@@ -144,7 +157,12 @@ public final class LovtModel extends Module {
             if (w == null) {
                 throw new LovtException("loss_weights has no weight for loss '" + e.getKey() + "'");
             }
-            Tensor term = e.getValue().mul(new Scalar(w));
+            Tensor value = e.getValue();
+            if (gather != null && e.getKey().startsWith("global_") && gather.worldSize() > 1) {
+                // value unchanged, gradient × world size: value + (W − 1)(value − value.detach())
+                value = value.add(value.sub(value.detach()).mul(new Scalar((double) (gather.worldSize() - 1))));
+            }
+            Tensor term = value.mul(new Scalar(w));
             total = total == null ? term : total.add(term);
         }
         return new Output(a, b, pa, pb, att, losses, metrics, total);

@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.TensorVector;
 import org.lovt.data.PretrainingBatch;
 import org.lovt.model.BiModalModelConfig;
+import org.lovt.model.GlobalGather;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportPacker;
 import org.lovt.torch.dist.DistributedGroup;
@@ -120,6 +121,7 @@ public final class Pretrainer {
     private final EarlyStopping earlyStopping;
     private final GradientGuard guard;
     private boolean fitted;
+    private boolean localNegatives;
 
     public Pretrainer(PreTrainExperimentConfig experiment, LovtModel model, ReportPacker packer,
                       BatchSource<PretrainingBatch> train, BatchSource<PretrainingBatch> validation, Path runDir,
@@ -173,6 +175,15 @@ public final class Pretrainer {
         return optimizer;
     }
 
+    /**
+     * In a data-parallel run, compute the global loss over each process's own batch only (as PyTorch DDP does
+     * without a gather), instead of over the gathered global batch (the default). Call before {@link #fit}.
+     */
+    public Pretrainer localNegatives(boolean on) {
+        this.localNegatives = on;
+        return this;
+    }
+
     /** The model being trained. */
     org.bytedeco.pytorch.Module module() {
         return task.module();
@@ -211,6 +222,20 @@ public final class Pretrainer {
                 // After the restore, so that a resumed run starts from rank 0's (identical) checkpoint either way.
                 task.distributed(new GradientSync(options.group(), task.module().parameters(true),
                         task.module().buffers(true)));
+                if (!localNegatives && task.module() instanceof LovtModel m) {
+                    DistributedGroup g = options.group();
+                    m.gatherGlobal(new GlobalGather() {
+                        @Override
+                        public org.bytedeco.pytorch.Tensor gather(org.bytedeco.pytorch.Tensor local) {
+                            return g.gatherRows(local);
+                        }
+
+                        @Override
+                        public int worldSize() {
+                            return g.worldSize();
+                        }
+                    });
+                }
             }
         } catch (RuntimeException e) {
             if (metrics != null) {

@@ -29,6 +29,81 @@ class DistributedPretrainTest {
     @TempDir
     Path tmp;
 
+    /**
+     * The issue's gradient check: with nothing coupling samples but the global contrastive loss (eval mode) and the
+     * global embeddings gathered from both ranks, the averaged gradient equals the gradient of one process holding
+     * both ranks' samples; without the gather it does not.
+     */
+    @Test
+    void gatheredNegativesGiveTheGlobalBatchGradient() throws Exception {
+        float[] gathered = twoRanks(GlobalBatchGradientChild.class, "gathered");
+        float[] local = twoRanks(GlobalBatchGradientChild.class, "local");
+        org.lovt.torch.Natives.load();
+        org.lovt.model.LovtModel m = GlobalBatchGradientChild.model();
+        GlobalBatchGradientChild.loss(m, List.of(GlobalBatchGradientChild.batch(0), GlobalBatchGradientChild.batch(1)))
+                .backward();
+        List<Float> ref = new ArrayList<>();
+        var params = GlobalBatchGradientChild.trainable(m);
+        for (long i = 0; i < params.size(); i++) {
+            float[] v = new float[(int) params.get(i).numel()];
+            if (params.get(i).grad().defined()) {
+                params.get(i).grad().contiguous().data_ptr_float().get(v);
+            }
+            for (float f : v) {
+                ref.add(f);
+            }
+        }
+        assertEquals(ref.size(), gathered.length);
+        double worstGathered = 0;
+        double worstLocal = 0;
+        double norm = 0;
+        for (int i = 0; i < gathered.length; i++) {
+            norm = Math.max(norm, Math.abs(ref.get(i)));
+            worstGathered = Math.max(worstGathered, Math.abs(ref.get(i) - gathered[i]));
+            worstLocal = Math.max(worstLocal, Math.abs(ref.get(i) - local[i]));
+        }
+        System.out.printf("global-batch gradient: largest |g| %.3e, largest deviation gathered %.3e, local %.3e%n",
+                norm, worstGathered, worstLocal);
+        assertTrue(worstGathered <= 1e-5 * norm, "gathered: " + worstGathered + " of " + norm);
+        assertTrue(worstLocal > 1e-3 * norm, "without the gather the gradient is another one: " + worstLocal);
+    }
+
+    /** Runs {@code main} as ranks 0 and 1 with {@code mode}; returns rank 0's output floats (checking rank 1's equal). */
+    private float[] twoRanks(Class<?> main, String mode) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process[] p = new Process[2];
+        Path[] out = new Path[2];
+        Path[] log = new Path[2];
+        for (int r = 0; r < 2; r++) {
+            out[r] = tmp.resolve(mode + r + ".txt");
+            log[r] = tmp.resolve(mode + "-log" + r + ".txt");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName(),
+                    out[r].toString(), mode).redirectErrorStream(true).redirectOutput(log[r].toFile());
+            Map<String, String> env = pb.environment();
+            env.put("RANK", String.valueOf(r));
+            env.put("WORLD_SIZE", "2");
+            env.put("MASTER_ADDR", "127.0.0.1");
+            env.put("MASTER_PORT", String.valueOf(port));
+            p[r] = pb.start();
+        }
+        for (int r = 0; r < 2; r++) {
+            assertTrue(p[r].waitFor(240, TimeUnit.SECONDS), "rank " + r + " finished");
+            assertEquals(0, p[r].exitValue(), "rank " + r + ": " + Files.readString(log[r]));
+        }
+        String a = Files.readString(out[0]).strip();
+        assertEquals(a, Files.readString(out[1]).strip(), "both ranks hold the same averaged gradient");
+        String[] parts = a.split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(parts[i], 16));
+        }
+        return v;
+    }
+
     @Test
     void ranksStayIdenticalAndOnlyRankZeroWrites() throws Exception {
         int port;

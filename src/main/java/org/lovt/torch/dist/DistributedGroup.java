@@ -126,6 +126,28 @@ public final class DistributedGroup implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Every rank's {@code (B, ...)} rows in rank order as one {@code (world · B, ...)} tensor, this rank's rows being
+     * {@code local} itself (with its gradient), the others' constants; every rank must pass the same shape. Built on
+     * an all-reduce of a zero-padded stack (Gloo's all-gather would serve too).
+     */
+    public Tensor gatherRows(Tensor local) {
+        long[] shape = local.sizes().vec().get();
+        long[] stacked = new long[shape.length + 1];
+        stacked[0] = env.worldSize();
+        System.arraycopy(shape, 0, stacked, 1, shape.length);
+        Tensor slots = torch.zeros(stacked, local.options());
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            slots.select(0, env.rank()).copy_(local.detach());
+        }
+        allReduceSum(slots);
+        TensorVector parts = new TensorVector();
+        for (int r = 0; r < env.worldSize(); r++) {
+            parts.push_back(r == env.rank() ? local : slots.select(0, r));
+        }
+        return torch.cat(parts, 0);
+    }
+
     /** Overwrites {@code tensors} on every rank with rank {@code root}'s values. */
     public void broadcast(TensorVector tensors, int root) {
         run("broadcast", () -> {
