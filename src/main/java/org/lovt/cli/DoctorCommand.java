@@ -54,6 +54,9 @@ public final class DoctorCommand implements Callable<Integer> {
         row(out, "libtorch", Natives.torchVersion() + String.format(" (loaded in %.1f s)", loadSeconds));
         row(out, "threads", "intra-op " + torch.get_num_threads() + " (" + Natives.threadsNote() + "), inter-op "
                 + torch.get_num_interop_threads());
+        row(out, "bf16 on cpu", org.lovt.torch.Precision.cpuHasNativeBf16()
+                ? "native (avx512_bf16 or amx_bf16): trainer.amp_dtype=bfloat16 with trainer.amp_on_cpu=true is usable"
+                : "emulated (no avx512_bf16/amx_bf16), about 100x slower than float32: bfloat16 autocast is refused");
         row(out, "backends", "OpenMP " + torch.hasOpenMP() + ", oneDNN " + torch.hasMKLDNN() + ", MKL "
                 + torch.hasMKL() + ", LAPACK " + torch.hasLAPACK());
         boolean cuda = Devices.cudaAvailable();

@@ -35,6 +35,7 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
     private final long seed;
     private final OnlineProbes probes;
     private GradientSync sync;
+    private org.lovt.torch.Precision precision = org.lovt.torch.Precision.fp32();
 
     PretrainTask(LovtModel model, ReportPacker packer, BatchSource<PretrainingBatch> validation, Device device,
                  long seed, OnlineProbes probes) {
@@ -44,6 +45,11 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
         this.device = device;
         this.seed = seed;
         this.probes = probes;
+    }
+
+    /** Mixed precision of the training steps (the trainer unscales and steps; see {@code Trainer.Settings}). */
+    void precision(org.lovt.torch.Precision p) {
+        this.precision = p;
     }
 
     /** Averages the gradients over the ranks of a data-parallel job from now on. */
@@ -69,10 +75,15 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
             if (sync != null) {
                 sync.beforeForward();
             }
-            LovtModel.Output out = forward(batch);
+            LovtModel.Output out;
+            try (AutoCloseable autocast = precision.autocast()) {
+                out = forward(batch);
+            } catch (Exception e) {
+                throw e instanceof RuntimeException r ? r : new LovtException("autocast: " + e.getMessage(), e);
+            }
             Map<String, Double> values = values(out);
             if (Double.isFinite(values.get("total_loss"))) {
-                Tensor loss = out.totalLoss().div(new Scalar((double) accumulate));
+                Tensor loss = precision.scaleLoss(out.totalLoss().div(new Scalar((double) accumulate)));
                 if (sync != null) {
                     // Every micro-step is averaged (accumulated gradients stay equal on all ranks, so the sum of
                     // the averages is the average of the sums); DDP's no_sync would save the extra all-reduces.

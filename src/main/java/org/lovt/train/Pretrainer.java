@@ -18,6 +18,7 @@ import org.lovt.model.BiModalModelConfig;
 import org.lovt.model.GlobalGather;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportPacker;
+import org.lovt.torch.Precision;
 import org.lovt.torch.dist.DistributedGroup;
 import org.lovt.torch.dist.GradientSync;
 
@@ -136,16 +137,41 @@ public final class Pretrainer {
         this.optimizer = optimizer(model, config);
         this.probes = new OnlineProbes(experiment.onlineEval(), model, packer, device);
         this.task = new PretrainTask(model, packer, validation, device, experiment.seed(), probes);
+        Precision precision = precision(experiment.trainer(), device, options.progress());
+        task.precision(precision);
         this.trainer = new Trainer<>(task, train, optimizer,
                 LrSchedule.of(config, (train.batchesPerEpoch() + accumulate - 1) / accumulate),
                 new Trainer.Settings(options.maxEpochs(), options.maxOptimizerSteps(), options.deadlineNanos(),
-                        accumulate, experiment.trainer().gradientClipVal(), experiment.monitorMetric()));
+                        accumulate, experiment.trainer().gradientClipVal(), experiment.monitorMetric())
+                        .withPrecision(precision));
         this.checkpoints = new Checkpoints(runDir.resolve("checkpoints"));
         this.checkpoint = new ModelCheckpoint(checkpoints, model, optimizer, probes::extras,
                 options.checkpointEverySteps(), options.progress());
         this.metrics = options.writes() ? new MetricsLog(runDir) : null;
         this.earlyStopping = EarlyStopping.of(experiment.callback().earlyStopping());
         this.guard = new GradientGuard(model, checkpoints);
+    }
+
+    /**
+     * The arithmetic {@code trainer.precision} asks for on {@code device}: 16 → autocast to {@code amp_dtype} on
+     * CUDA (float16 with loss scaling, as the original's native AMP, or bfloat16), and on the CPU only with
+     * {@code amp_on_cpu} (else float32, as Lightning 1.4 offers AMP on GPUs only, and a note says so); 32 and 64 →
+     * float32.
+     */
+    static Precision precision(TrainerConfig t, Device device, PrintStream notes) {
+        if (t.precision() != 16) {
+            return Precision.fp32();
+        }
+        Precision.Mode mode = t.ampDtype() == TrainerConfig.AmpDtype.BFLOAT16 ? Precision.Mode.BF16
+                : Precision.Mode.FP16;
+        boolean cuda = device.is_cuda();
+        if (!cuda && !t.ampOnCpu()) {
+            notes.println("lovt: trainer.precision 16 runs in float32 on the CPU (the original's Lightning offers "
+                    + "AMP on GPUs only); trainer.amp_on_cpu=true autocasts to " + t.ampDtype().name().toLowerCase(
+                    java.util.Locale.ROOT) + " here too");
+            return Precision.fp32();
+        }
+        return Precision.of(mode, cuda);
     }
 
     /** Adam (coupled L2) or AdamW (decoupled decay) over every parameter that requires a gradient. */

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
+import org.lovt.torch.Precision;
 import org.lovt.torch.Scope;
 
 /**
@@ -37,15 +38,33 @@ public final class Trainer<B> {
      *                          {@link TrainState#best()} is always "lower is better"
      */
     public record Settings(int maxEpochs, long maxOptimizerSteps, long deadlineNanos, int accumulate,
-                           double gradientClip, String monitor, MonitorMode mode) {
+                           double gradientClip, String monitor, MonitorMode mode, Precision precision) {
         /** Settings monitoring a metric to minimise. */
         public Settings(int maxEpochs, long maxOptimizerSteps, long deadlineNanos, int accumulate,
                         double gradientClip, String monitor) {
             this(maxEpochs, maxOptimizerSteps, deadlineNanos, accumulate, gradientClip, monitor, MonitorMode.MIN);
         }
 
+        /** Float32 settings. */
+        public Settings(int maxEpochs, long maxOptimizerSteps, long deadlineNanos, int accumulate,
+                        double gradientClip, String monitor, MonitorMode mode) {
+            this(maxEpochs, maxOptimizerSteps, deadlineNanos, accumulate, gradientClip, monitor, mode,
+                    Precision.fp32());
+        }
+
+        /**
+         * These settings with mixed precision: the task runs its forward pass under {@code p.autocast()} and
+         * differentiates {@code p.scaleLoss(loss)}; the trainer unscales the gradients before clipping, skips the
+         * optimizer step when one is not finite, updates the scale, and keeps the scaler's state in the checkpoints.
+         */
+        public Settings withPrecision(Precision p) {
+            return new Settings(maxEpochs, maxOptimizerSteps, deadlineNanos, accumulate, gradientClip, monitor, mode,
+                    p);
+        }
+
         public Settings {
             Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(precision, "precision");
             if (maxEpochs < 0 || maxOptimizerSteps < 0 || accumulate < 1 || gradientClip < 0) {
                 throw new LovtException("invalid trainer settings: max epochs " + maxEpochs + ", max steps "
                         + maxOptimizerSteps + ", accumulate " + accumulate + ", gradient clip " + gradientClip);
@@ -91,7 +110,10 @@ public final class Trainer<B> {
     /** Trains from {@code start} (a fresh or a restored state) until a limit or a listener stops the run. */
     public Result fit(TrainState start) {
         Fit fit = new Fit(start, settings.maxEpochs(), settings.monitor(), settings.mode());
-        schedule.restore(start.schedule());
+        Map<String, Double> restored = new java.util.LinkedHashMap<>(start.schedule());
+        settings.precision().restore(restored);
+        restored.keySet().removeIf(k -> k.startsWith("amp_"));
+        schedule.restore(restored);
         Throwable failure = null;
         try {
             listeners.forEach(l -> l.onFitStart(fit));
@@ -139,7 +161,8 @@ public final class Trainer<B> {
                 dataWait += System.nanoTime() - asked;
                 Map<String, Double> metrics;
                 try (Scope s = Scope.open()) {        // the batch's tensors, the listeners' included
-                    metrics = task.trainStep(batch, fit.state().microSteps(), accumulate);
+                    metrics = new java.util.LinkedHashMap<>(task.trainStep(batch, fit.state().microSteps(),
+                            accumulate));
                     for (TrainListener<? super B> l : listeners) {
                         l.afterBackward(fit, batch, metrics);
                     }
@@ -149,18 +172,31 @@ public final class Trainer<B> {
                 long optSteps = fit.state().optimizerSteps();
                 double lr = schedule.lr(optSteps);
                 if (stepNow) {
-                    listeners.forEach(l -> l.beforeOptimizerStep(fit));
-                    setLr(lr);
-                    if (settings.gradientClip() > 0) {
-                        torch.clip_grad_norm_(task.module().parameters(true), settings.gradientClip());
+                    // With loss scaling, an overflow skips the step before any listener sees the gradients (the
+                    // NaN guard would stop the run); finite gradients reach the listeners unscaled.
+                    Precision precision = settings.precision();
+                    boolean finite = precision.unscaleAndCheck(task.module().parameters(true));
+                    if (finite) {
+                        listeners.forEach(l -> l.beforeOptimizerStep(fit));
                     }
-                    optimizer.step();
+                    setLr(lr);
+                    if (finite) {
+                        if (settings.gradientClip() > 0) {
+                            torch.clip_grad_norm_(task.module().parameters(true), settings.gradientClip());
+                        }
+                        optimizer.step();
+                    } // else GradScaler's skipped step: the gradients overflowed in float16
+                    precision.update(!finite);
+                    if (precision.scales()) {
+                        metrics.put("amp_scale", precision.scale());
+                        metrics.put("amp_skipped_steps", (double) precision.skippedSteps());
+                    }
                     optimizer.zero_grad();
                     optSteps++;
                 }
                 TrainState s = fit.state();
                 fit.state(new TrainState(epoch, b + 1, s.microSteps() + 1, optSteps, s.best(), s.bestEpoch(),
-                        s.stopBest(), s.badEpochs(), schedule.state()));
+                        s.stopBest(), s.badEpochs(), state()));
                 TrainListener.BatchEnd end = new TrainListener.BatchEnd(epoch, b, n, startBatch, task.size(batch),
                         metrics, lr, stepNow, start, dataWait);
                 listeners.forEach(l -> l.onTrainBatchEnd(fit, end));
@@ -198,12 +234,19 @@ public final class Trainer<B> {
         TrainState s = fit.state();
         boolean better = value < s.best();
         fit.state(new TrainState(epoch + 1, 0, s.microSteps(), s.optimizerSteps(), better ? value : s.best(),
-                better ? epoch : s.bestEpoch(), s.stopBest(), s.badEpochs(), schedule.state()));
+                better ? epoch : s.bestEpoch(), s.stopBest(), s.badEpochs(), state()));
         Map<String, Double> all = java.util.Collections.unmodifiableMap(validation);
         fit.lastValidation(all);
         TrainListener.EpochEnd end = new TrainListener.EpochEnd(epoch, train.batchesPerEpoch(), all,
                 java.util.Collections.unmodifiableMap(extra), raw, better, start);
         listeners.forEach(l -> l.onEpochEnd(fit, end));
+    }
+
+    /** The LR schedule's state with the loss scaler's ({@code amp_} keys), as checkpoints keep them. */
+    private Map<String, Double> state() {
+        Map<String, Double> m = new java.util.LinkedHashMap<>(schedule.state());
+        m.putAll(settings.precision().state());
+        return m;
     }
 
     private double monitored(Map<String, Double> val) {

@@ -67,7 +67,8 @@ class RecordDefaultsTest {
     void trainDefaults() {
         assertEquals(new OnlineEvaluatorConfig("chexpert_binary", OnlineEvaluatorConfig.SourceModality.A, false, 512,
                 0.2), ConfigDefaults.of(OnlineEvaluatorConfig.class));
-        assertEquals(new TrainerConfig(32, null, 1, 0.0, false), ConfigDefaults.of(TrainerConfig.class));
+        assertEquals(new TrainerConfig(32, null, 1, 0.0, false, TrainerConfig.AmpDtype.FLOAT16, false),
+                ConfigDefaults.of(TrainerConfig.class));
         assertEquals(new CallbackConfig(null, null), ConfigDefaults.of(CallbackConfig.class));
         assertEquals(new ModelCheckpointConfig(null, 1, false, MonitorMode.MIN, false, null, null),
                 ConfigDefaults.of(ModelCheckpointConfig.class));
