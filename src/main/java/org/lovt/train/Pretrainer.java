@@ -155,9 +155,13 @@ public final class Pretrainer {
     /**
      * The arithmetic {@code trainer.precision} asks for on {@code device}: 16 → autocast to {@code amp_dtype} on
      * CUDA (float16 with loss scaling, as the original's native AMP, or bfloat16), and on the CPU only with
-     * {@code amp_on_cpu} (else float32, as Lightning 1.4 offers AMP on GPUs only, and a note says so); 32 and 64 →
+     * {@code amp_on_cpu} (else float32, as Lightning 1.4 offers AMP on GPUs only, and a note says so, once per
+     * process); 32 and 64 →
      * float32.
      */
+    private static final java.util.concurrent.atomic.AtomicBoolean CPU_PRECISION_NOTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     static Precision precision(TrainerConfig t, Device device, PrintStream notes) {
         if (t.precision() != 16) {
             return Precision.fp32();
@@ -166,6 +170,9 @@ public final class Pretrainer {
                 : Precision.Mode.FP16;
         boolean cuda = device.is_cuda();
         if (!cuda && !t.ampOnCpu()) {
+            if (!CPU_PRECISION_NOTED.compareAndSet(false, true)) {
+                return Precision.fp32();
+            }
             notes.println("lovt: trainer.precision 16 runs in float32 on the CPU (the original's Lightning offers "
                     + "AMP on GPUs only); trainer.amp_on_cpu=true autocasts to " + t.ampDtype().name().toLowerCase(
                     java.util.Locale.ROOT) + " here too");
