@@ -70,30 +70,8 @@ class DistributedPretrainTest {
 
     /** Runs {@code main} as ranks 0 and 1 with {@code mode}; returns rank 0's output floats (checking rank 1's equal). */
     private float[] twoRanks(Class<?> main, String mode) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Process[] p = new Process[2];
-        Path[] out = new Path[2];
-        Path[] log = new Path[2];
-        for (int r = 0; r < 2; r++) {
-            out[r] = tmp.resolve(mode + r + ".txt");
-            log[r] = tmp.resolve(mode + "-log" + r + ".txt");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName(),
-                    out[r].toString(), mode).redirectErrorStream(true).redirectOutput(log[r].toFile());
-            Map<String, String> env = pb.environment();
-            env.put("RANK", String.valueOf(r));
-            env.put("WORLD_SIZE", "2");
-            env.put("MASTER_ADDR", "127.0.0.1");
-            env.put("MASTER_PORT", String.valueOf(port));
-            p[r] = pb.start();
-        }
-        for (int r = 0; r < 2; r++) {
-            assertTrue(p[r].waitFor(240, TimeUnit.SECONDS), "rank " + r + " finished");
-            assertEquals(0, p[r].exitValue(), "rank " + r + ": " + Files.readString(log[r]));
-        }
+        Path[] out = {tmp.resolve(mode + "0.txt"), tmp.resolve(mode + "1.txt")};
+        runRanks(main, mode, r -> List.of(out[r].toString(), mode));
         String a = Files.readString(out[0]).strip();
         assertEquals(a, Files.readString(out[1]).strip(), "both ranks hold the same averaged gradient");
         String[] parts = a.split(",");
@@ -104,23 +82,24 @@ class DistributedPretrainTest {
         return v;
     }
 
-    @Test
-    void ranksStayIdenticalAndOnlyRankZeroWrites() throws Exception {
+    /**
+     * Starts {@code main} as ranks 0 and 1 of a job on a free loopback port, with {@code args.apply(rank)}, and
+     * waits until both have finished successfully; returns their logs.
+     */
+    private Path[] runRanks(Class<?> main, String tag, java.util.function.IntFunction<List<String>> args)
+            throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path run = tmp.resolve("run");
         Process[] p = new Process[2];
-        Path[] out = new Path[2];
         Path[] log = new Path[2];
         for (int r = 0; r < 2; r++) {
-            out[r] = tmp.resolve("rank" + r + ".txt");
-            log[r] = tmp.resolve("log" + r + ".txt");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    DistributedPretrainChild.class.getName(), run.toString(), out[r].toString())
-                    .redirectErrorStream(true).redirectOutput(log[r].toFile());
+            log[r] = tmp.resolve(tag + "-log" + r + ".txt");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args.apply(r));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log[r].toFile());
             Map<String, String> env = pb.environment();
             env.put("RANK", String.valueOf(r));
             env.put("WORLD_SIZE", "2");
@@ -132,6 +111,15 @@ class DistributedPretrainTest {
             assertTrue(p[r].waitFor(240, TimeUnit.SECONDS), "rank " + r + " finished");
             assertEquals(0, p[r].exitValue(), "rank " + r + ": " + Files.readString(log[r]));
         }
+        return log;
+    }
+
+    @Test
+    void ranksStayIdenticalAndOnlyRankZeroWrites() throws Exception {
+        Path run = tmp.resolve("run");
+        Path[] out = {tmp.resolve("rank0.txt"), tmp.resolve("rank1.txt")};
+        Path[] log = runRanks(DistributedPretrainChild.class, "pretrain", r -> List.of(run.toString(),
+                out[r].toString()));
         List<String> a = Files.readAllLines(out[0]);
         List<String> b = Files.readAllLines(out[1]);
         assertEquals(a.size(), b.size(), a + "\n" + b);
