@@ -7,6 +7,9 @@
 #                                              `loader ... images/s per core from the cache = x` (and, without
 #                                              --quick, the share of a training step spent waiting for data)
 #   benchmarks/run.sh --jmh REGEXP [JMH args]  any JMH benchmark of this project (e.g. GraphsVsJava)
+#   benchmarks/run.sh --gpu                    GpuSteps on a CUDA GPU (ResNet-50, BERT-base, LoVT steps, fp32 and
+#                                              AMP; images/s and fractions of the card's matmul rates); needs the GPU
+#                                              build and a system CUDA 13 with cuBLAS and cuDNN 9 (README "GPU")
 #
 # The comparison runs, per round and back to back, this project's JMH benchmarks (fp32 matmul peak, BERT-base step,
 # ResNet-50 train step and inference as the project runs them and composed on the raw bindings: ResNetSteps) and the
@@ -18,6 +21,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 quick=0
+gpu=0
 rounds=3
 jmh=""
 while [ $# -gt 0 ]; do
@@ -25,10 +29,18 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; rounds=1; shift ;;
     --rounds) rounds="$2"; shift 2 ;;
     --jmh) shift; jmh="$*"; break ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --gpu) gpu=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+if [ $gpu = 1 ]; then
+  (cd "$HERE/.." && mvn -q -B -Pgpu -DskipTests install)
+  (cd "$HERE" && mvn -q -B -Pgpu package)
+  CP="$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+  exec java ${BENCH_JAVA_OPTS:--Xmx8g} -cp "$CP" org.lovt.bench.GpuSteps
+fi
 (cd "$HERE/.." && mvn -q -B -DskipTests install)
 (cd "$HERE" && mvn -q -B package)
 CP="$HERE/target/lovt-benchmarks-0.1.0-SNAPSHOT.jar:$HERE/target/lib/*"
