@@ -217,6 +217,21 @@ public final class Pretrainer {
         return this;
     }
 
+    /** The global embeddings of every rank of {@code g} ({@link DistributedGroup#gatherRows}). */
+    static GlobalGather gatherOver(DistributedGroup g) {
+        return new GlobalGather() {
+            @Override
+            public org.bytedeco.pytorch.Tensor gather(org.bytedeco.pytorch.Tensor local) {
+                return g.gatherRows(local);
+            }
+
+            @Override
+            public int worldSize() {
+                return g.worldSize();
+            }
+        };
+    }
+
     /** The model being trained. */
     org.bytedeco.pytorch.Module module() {
         return task.module();
@@ -256,18 +271,7 @@ public final class Pretrainer {
                 task.distributed(new GradientSync(options.group(), task.module().parameters(true),
                         task.module().buffers(true)));
                 if (!localNegatives && task.module() instanceof LovtModel m) {
-                    DistributedGroup g = options.group();
-                    m.gatherGlobal(new GlobalGather() {
-                        @Override
-                        public org.bytedeco.pytorch.Tensor gather(org.bytedeco.pytorch.Tensor local) {
-                            return g.gatherRows(local);
-                        }
-
-                        @Override
-                        public int worldSize() {
-                            return g.worldSize();
-                        }
-                    });
+                    m.gatherGlobal(gatherOver(options.group()));
                 }
             }
         } catch (RuntimeException e) {

@@ -12,7 +12,6 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.lovt.LovtException;
 import org.lovt.data.PretrainingBatch;
-import org.lovt.model.GlobalGather;
 import org.lovt.model.LovtModel;
 import org.lovt.text.ReportPacker;
 import org.lovt.torch.Tensors;
@@ -72,17 +71,7 @@ public final class GlobalBatchGradientChild {
             LovtModel m = model();
             GradientSync sync = new GradientSync(group, m.parameters(true), m.buffers(true));
             if (!local) {
-                m.gatherGlobal(new GlobalGather() {
-                    @Override
-                    public Tensor gather(Tensor rows) {
-                        return group.gatherRows(rows);
-                    }
-
-                    @Override
-                    public int worldSize() {
-                        return group.worldSize();
-                    }
-                });
+                m.gatherGlobal(Pretrainer.gatherOver(group));
             }
             sync.beforeForward();
             sync.backward(loss(m, List.of(batch(env.rank()))));
