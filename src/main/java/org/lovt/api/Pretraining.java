@@ -77,12 +77,12 @@ public final class Pretraining {
      * launcher that must give every worker the same folder.
      */
     public Path createRunDir() {
-        if (b.runDir != null) {
-            return RunDirectory.open(b.runDir).path();
-        }
         if (BaselineConfigs.selectsBaseline(b.overrides)) {
             throw new LovtException("the image-only baselines train in one process; data-parallel training (--nproc) "
                     + "is for LoVT and the experiments built on it");
+        }
+        if (b.runDir != null) {
+            return RunDirectory.open(b.runDir).path();
         }
         ConfigLoader loader = Experiments.loader().configDir(b.configDir).userConfigFile(b.userConfig).build();
         PreTrainExperimentConfig experiment = loader.load(Experiments.TRAIN_REPRESENTATION, b.overrides)
@@ -94,6 +94,11 @@ public final class Pretraining {
     /** Runs (or resumes) the pre-training; returns when it has finished, stopped early or hit a limit. */
     public PretrainingResult run() {
         DataParallelLauncher.exitWithLauncher(b.log);
+        Optional<DistributedEnv> denv = DistributedEnv.fromEnvironment().filter(e -> e.worldSize() > 1);
+        if (denv.isPresent() && BaselineConfigs.selectsBaseline(b.overrides)) {
+            throw new LovtException("the image-only baselines train in one process; unset WORLD_SIZE (it is "
+                    + denv.get().worldSize() + ")");
+        }
         if (BaselineConfigs.selectsBaseline(b.overrides)) {
             return BaselineRun.run(b);                   // +baseline=...: an image-only baseline (BaselineRun)
         }
@@ -112,10 +117,6 @@ public final class Pretraining {
             throw new LovtException("encoder_a.input_size must be square, got " + model.encoderA().inputSize());
         }
 
-        Optional<DistributedEnv> denv = DistributedEnv.fromEnvironment().filter(e -> e.worldSize() > 1);
-        if (denv.isPresent() && BaselineConfigs.selectsBaseline(b.overrides)) {
-            throw new LovtException("the image-only baselines train in one process; unset WORLD_SIZE");
-        }
         if (denv.isPresent() && b.runDir == null) {
             throw new LovtException("a data-parallel run (WORLD_SIZE=" + denv.get().worldSize() + ") needs the same "
                     + "run folder on every rank: give it (--run-dir), as lovt pretrain --nproc does");

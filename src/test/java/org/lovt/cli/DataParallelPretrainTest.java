@@ -87,6 +87,19 @@ class DataParallelPretrainTest {
     }
 
     @Test
+    void baselinesAreRefusedBeforeAnyWorkerStarts() {
+        for (String[] where : new String[][] {{}, {"--run-dir", tmp.resolve("baseline-run").toString()}}) {
+            List<String> args = new ArrayList<>(List.of("pretrain", "+baseline=byol_100", "--nproc", "2",
+                    "--data", data.toString(), "--user-config", tmp.resolve("no-user.yaml").toString()));
+            args.addAll(List.of(where));
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            assertNotEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("image-only baselines train in one process"), r.err());
+            assertTrue(!r.err().contains("started 2 workers"), r.err());
+        }
+    }
+
+    @Test
     void aKilledWorkerStopsTheJobAndIsNamed() throws Exception {
         Path run = tmp.resolve("killed");
         CompletableFuture<CliTest.Run> job = CompletableFuture.supplyAsync(() -> {
