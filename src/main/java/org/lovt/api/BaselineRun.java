@@ -124,7 +124,7 @@ final class BaselineRun {
         double std = c.normalizeWithDatasetStats() ? train.pixelStd() : 0.5;
 
         RunDirectory run = b.runDir() != null ? RunDirectory.open(b.runDir())
-                : RunDirectory.create(b.runsRoot() != null ? b.runsRoot() : Pretraining.defaultRunsRoot(user),
+                : RunDirectory.create(b.runsRoot(user),
                 runName(experiment.name(), b.overrides()));
         try (org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain")) {
             return train(b, experiment, resolved, user, ds, train, validation, mean, std, run);

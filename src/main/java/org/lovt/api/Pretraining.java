@@ -88,18 +88,18 @@ public final class Pretraining {
         PreTrainExperimentConfig experiment = loader.load(Experiments.TRAIN_REPRESENTATION, b.overrides)
                 .bind(PreTrainExperimentConfig.class);
         UserConfig user = b.ignoreUserConfig ? UserConfig.empty() : loader.userConfig();
-        return RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name()).path();
+        return RunDirectory.create(b.runsRoot(user), experiment.name()).path();
     }
 
     /** Runs (or resumes) the pre-training; returns when it has finished, stopped early or hit a limit. */
     public PretrainingResult run() {
         DataParallelLauncher.exitWithLauncher(b.log);
         Optional<DistributedEnv> denv = DistributedEnv.fromEnvironment().filter(e -> e.worldSize() > 1);
-        if (denv.isPresent() && BaselineConfigs.selectsBaseline(b.overrides)) {
-            throw new LovtException("the image-only baselines train in one process; unset WORLD_SIZE (it is "
-                    + denv.get().worldSize() + ")");
-        }
         if (BaselineConfigs.selectsBaseline(b.overrides)) {
+            if (denv.isPresent()) {
+                throw new LovtException("the image-only baselines train in one process; unset WORLD_SIZE (it is "
+                        + denv.get().worldSize() + ")");
+            }
             return BaselineRun.run(b);                   // +baseline=...: an image-only baseline (BaselineRun)
         }
         Natives.load();
@@ -122,32 +122,28 @@ public final class Pretraining {
                     + "run folder on every rank: give it (--run-dir), as lovt pretrain --nproc does");
         }
         RunDirectory run = b.runDir != null ? RunDirectory.open(b.runDir)
-                : RunDirectory.create(b.runsRoot != null ? b.runsRoot : defaultRunsRoot(user), experiment.name());
+                : RunDirectory.create(b.runsRoot(user), experiment.name());
         if (denv.isEmpty()) {
-            // One writer per run folder (released when this returns or the process dies).
-            org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
-            try {
-                return run(experiment, model, user, data, run, resolved, size, null);
-            } finally {
-                lock.close();
-            }
+            return locked(run, () -> run(experiment, model, user, data, run, resolved, size, null));
         }
         DistributedEnv env = denv.get();
         b.log.println("lovt: rank " + env.rank() + " of " + env.worldSize() + " joining the job at "
                 + env.masterAddr() + ":" + env.masterPort());
         b.log.flush();
         try (DistributedGroup group = DistributedGroup.gloo(env, distributedTimeout())) {
-            if (env.rank() != 0) {
-                return run(experiment, model, user, data, run, resolved, size, group);
-            }
-            org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain");
-            try {
-                return run(experiment, model, user, data, run, resolved, size, group);
-            } finally {
-                lock.close();
-            }
+            java.util.function.Supplier<PretrainingResult> body =
+                    () -> run(experiment, model, user, data, run, resolved, size, group);
+            return env.rank() == 0 ? locked(run, body) : body.get(); // the other ranks never write
         }
     }
+
+    /** {@code body} as the run folder's one writer (the lock is released when it returns or the process dies). */
+    private static PretrainingResult locked(RunDirectory run, java.util.function.Supplier<PretrainingResult> body) {
+        try (org.lovt.util.FolderLock lock = org.lovt.util.FolderLock.acquire(run.path(), "lovt pretrain")) {
+            return body.get();
+        }
+    }
+
 
     /** How long a collective may wait for the other ranks: {@code -Dlovt.dist.timeout=SECONDS}, else 30 minutes. */
     private static java.time.Duration distributedTimeout() {
@@ -463,8 +459,9 @@ public final class Pretraining {
             return runDir;
         }
 
-        Path runsRoot() {
-            return runsRoot;
+        /** The parent of new run folders: the one given, else the user config's models folder, else ./runs. */
+        Path runsRoot(UserConfig user) {
+            return runsRoot != null ? runsRoot : defaultRunsRoot(user);
         }
 
         Integer maxEpochs() {
