@@ -102,8 +102,14 @@ public final class Precision {
         return skipped;
     }
 
+    /** An autocast region; closing it throws nothing. */
+    public interface Autocast extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Autocast on this thread until closed (nothing for FP32); nests. */
-    public AutoCloseable autocast() {
+    public Autocast autocast() {
         if (mode == Mode.FP32) {
             return () -> { };
         }

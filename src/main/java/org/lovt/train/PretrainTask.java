@@ -76,10 +76,8 @@ final class PretrainTask implements TrainTask<PretrainingBatch> {
                 sync.beforeForward();
             }
             LovtModel.Output out;
-            try (AutoCloseable autocast = precision.autocast()) {
+            try (org.lovt.torch.Precision.Autocast autocast = precision.autocast()) {
                 out = forward(batch);
-            } catch (Exception e) {
-                throw e instanceof RuntimeException r ? r : new LovtException("autocast: " + e.getMessage(), e);
             }
             Map<String, Double> values = values(out);
             if (Double.isFinite(values.get("total_loss"))) {

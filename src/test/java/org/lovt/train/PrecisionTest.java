@@ -85,22 +85,22 @@ class PrecisionTest {
     }
 
     @Test
-    void autocastTurnsMatrixProductsIntoTheLowPrecisionAndRestores() throws Exception {
+    void autocastTurnsMatrixProductsIntoTheLowPrecisionAndRestores() {
         LinearImpl lin = new LinearImpl(4, 2);
         Tensor x = torch.ones(3, 4);
-        try (AutoCloseable a = Precision.of(Precision.Mode.FP16, false).autocast()) {
+        try (Precision.Autocast a = Precision.of(Precision.Mode.FP16, false).autocast()) {
             assertEquals(torch.ScalarType.Half.value, lin.forward(x).scalar_type().value);
         }
         assertEquals(torch.ScalarType.Float.value, lin.forward(x).scalar_type().value);
         if (Precision.cpuHasNativeBf16()) {
-            try (AutoCloseable a = Precision.of(Precision.Mode.BF16, false).autocast()) {
+            try (Precision.Autocast a = Precision.of(Precision.Mode.BF16, false).autocast()) {
                 assertEquals(torch.ScalarType.BFloat16.value, lin.forward(x).scalar_type().value);
             }
         } else {
             LovtException e = assertThrows(LovtException.class, () -> Precision.of(Precision.Mode.BF16, false));
             assertTrue(e.getMessage().contains("avx512_bf16"), e.getMessage());
         }
-        try (AutoCloseable a = Precision.fp32().autocast()) {
+        try (Precision.Autocast a = Precision.fp32().autocast()) {
             assertEquals(torch.ScalarType.Float.value, lin.forward(x).scalar_type().value);
         }
     }

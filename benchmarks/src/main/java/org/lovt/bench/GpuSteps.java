@@ -148,10 +148,8 @@ public class GpuSteps {
 
     @Benchmark
     public double matmul() {
-        try (Scope s = Scope.open(); AutoCloseable ac = amp.autocast()) {
+        try (Scope s = Scope.open(); Precision.Autocast ac = amp.autocast()) {
             return a.matmul(b).sum().item_double();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -175,7 +173,7 @@ public class GpuSteps {
     private double step(SGD sgd, org.bytedeco.pytorch.TensorVector params, java.util.function.Supplier<Tensor> forward) {
         try (Scope s = Scope.open()) {
             Tensor loss;
-            try (AutoCloseable ac = amp.autocast()) {
+            try (Precision.Autocast ac = amp.autocast()) {
                 loss = forward.get();
             }
             amp.scaleLoss(loss).backward();
@@ -186,8 +184,6 @@ public class GpuSteps {
             amp.update(!finite);
             sgd.zero_grad();
             return loss.item_double();
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
     }
 
